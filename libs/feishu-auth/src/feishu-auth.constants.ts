@@ -1,0 +1,2 @@
+/** Passport strategy name of `FeishuStrategy`. */
+export const FEISHU_STRATEGY_NAME = 'feishu';

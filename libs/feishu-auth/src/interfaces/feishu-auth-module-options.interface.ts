@@ -1,0 +1,142 @@
+import type { FeishuTokenStore } from './feishu-token-store.interface.js';
+
+/**
+ * `'feishu'` (open.feishu.cn / accounts.feishu.cn), `'lark'` (open.larksuite.com /
+ * accounts.larksuite.com), or explicit base URLs, e.g. the emulator's `{ open: url, accounts: url }`.
+ *
+ * @publicApi
+ */
+export type FeishuDomain = 'feishu' | 'lark' | { open: string; accounts: string };
+
+/**
+ * Where user tokens are exchanged and refreshed:
+ * - `'v2'`: `POST {open}/open-apis/authen/v2/oauth/token` (default, as documented);
+ * - `'v3'`: `POST {accounts}/oauth/v3/token` (Feishu's newer endpoint);
+ * - `'v1-oidc'`: the legacy `/open-apis/authen/v1/oidc/*` pair, authenticated with the app token.
+ * A user whose stored refresh token came from another family keeps being refreshed on that one.
+ *
+ * @publicApi
+ */
+export type FeishuTokenEndpoint = 'v2' | 'v3' | 'v1-oidc';
+
+/** @publicApi */
+export interface FeishuSessionOptions {
+  /** Signs the session cookie. An array rotates keys: the first signs, all verify. */
+  secret: string | string[];
+  /** Default `'feishu_session'`. */
+  cookieName?: string;
+  /** Session lifetime. Default 7 days (604800). */
+  ttlSeconds?: number;
+  /** `'auto'` (default): Secure unless `NODE_ENV` is `development` or `test`. */
+  secure?: boolean | 'auto';
+  /** Default `'lax'`, so the cookie survives the redirect back from Feishu. */
+  sameSite?: 'lax' | 'strict' | 'none';
+  /** Cookie domain; default: the host that set it. */
+  domain?: string;
+}
+
+/** @publicApi */
+export interface FeishuHttpOptions {
+  /** Per-request timeout. Default 10000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for network errors, HTTP 5xx and Feishu's transient codes. Default 2. */
+  retries?: number;
+  /** First backoff delay; doubles per retry, with full jitter. Default 200 ms. */
+  retryBaseDelayMs?: number;
+  /** Cap on one backoff delay. Default 2000 ms. */
+  retryMaxDelayMs?: number;
+}
+
+/** @publicApi */
+export interface FeishuRefreshOptions {
+  /** Scheduler tick. Default 30000 ms. */
+  intervalMs?: number;
+  /**
+   * App and tenant tokens are renewed when less than this remains. Default 1800 s: Feishu returns
+   * the same token while 30 minutes or more remain, and a new one (the old staying valid) after.
+   */
+  appTokenMarginSeconds?: number;
+  /** User tokens are refreshed when less than this remains. Default 300 s. */
+  userTokenMarginSeconds?: number;
+  /** Refresh user tokens in the background before they expire. Default true. */
+  proactiveUserRefresh?: boolean;
+  /** Cap on background refreshes sent to Feishu per second (Feishu allows 50/s). Default 20. */
+  maxRefreshesPerSecond?: number;
+  /** Lease of the cross-instance refresh lock; a dead holder's lock frees itself after it. Default 15000 ms. */
+  lockLeaseMs?: number;
+  /** How long a caller waits for another instance's refresh before trying itself. Default lease + 5000 ms. */
+  lockWaitMs?: number;
+}
+
+/** @publicApi */
+export interface FeishuEncryptionOptions {
+  /**
+   * AES-256-GCM keys (32 bytes, base64 or hex) by key id. The first entry encrypts; every entry
+   * decrypts, so a key can be rotated by putting the new one first and keeping the old one.
+   */
+  keys: { id: string; key: string }[];
+}
+
+/** @publicApi */
+export interface FeishuEventOptions {
+  /** The app's Verification Token (developer console → Events & Callbacks). */
+  verificationToken?: string;
+  /** The app's Encrypt Key; when set, events are decrypted and their signature is checked. */
+  encryptKey?: string;
+}
+
+/** Emitted after a token was renewed. Carries no token. @publicApi */
+export interface FeishuTokenRefreshEvent {
+  kind: 'app' | 'tenant' | 'user';
+  /** tenant key for `tenant`, open id for `user`, app id for `app`. */
+  subject: string;
+  expiresAt: number;
+  /** `true` when the scheduler renewed it before anyone asked. */
+  proactive: boolean;
+}
+
+/** Emitted when a renewal failed. Carries no token. @publicApi */
+export interface FeishuTokenRefreshFailedEvent {
+  kind: 'app' | 'tenant' | 'user';
+  subject: string;
+  error: Error;
+  /** `true` when the cached token is still valid and keeps being served. */
+  stillValid: boolean;
+}
+
+/** @publicApi */
+export interface FeishuAuthModuleOptions {
+  appId: string;
+  appSecret: string;
+  /** Default `'self-built'`. Store apps get tenant tokens through app_ticket + tenant_key. */
+  appType?: 'self-built' | 'store';
+  /** Default `'feishu'`. */
+  domain?: FeishuDomain;
+  /** The absolute callback URL, registered in the developer console. */
+  redirectUri: string;
+  /** Extra scopes to request; `offline_access` is always requested. */
+  scopes?: string[];
+  /** The app's login route, returned as `loginUrl` in 401 answers. Default `'/auth/feishu/login'`. */
+  loginPath?: string;
+  /** Where a failed callback redirects (with `?error=`); default: answer 4xx JSON. */
+  failureRedirect?: string;
+  session: FeishuSessionOptions;
+  /** Default: a new `InMemoryTokenStore()`. */
+  store?: FeishuTokenStore;
+  /** Default `'v2'`. */
+  tokenEndpoint?: FeishuTokenEndpoint;
+  /** PKCE (S256) on the authorize request. Default true. */
+  pkce?: boolean;
+  /** Accept `Authorization: Bearer <user_access_token>` in `FeishuAuthGuard`. Default true. */
+  bearer?: { enabled?: boolean; cacheTtlSeconds?: number };
+  http?: FeishuHttpOptions;
+  refresh?: FeishuRefreshOptions;
+  /** Encryption at rest of stored access and refresh tokens, in every store. Default off. */
+  encryption?: FeishuEncryptionOptions;
+  /** For store apps: how app_ticket events are verified. */
+  events?: FeishuEventOptions;
+  /** Time source in epoch ms. Default `Date.now`. */
+  clock?: () => number;
+  onTokenRefreshed?: (event: FeishuTokenRefreshEvent) => void;
+  onTokenRefreshFailed?: (event: FeishuTokenRefreshFailedEvent) => void;
+}

@@ -1,0 +1,131 @@
+import type { FeishuProfile } from './feishu-profile.interface.js';
+
+/**
+ * An app or tenant token as cached by the library. `token` is opaque to the store: when
+ * encryption at rest is configured the library hands the store ciphertext.
+ *
+ * @publicApi
+ */
+export interface FeishuCachedToken {
+  token: string;
+  /** Epoch milliseconds at which Feishu stops accepting the token. */
+  expiresAt: number;
+}
+
+/** Which token endpoint family issued a user's refresh token; it must be refreshed on the same one. */
+export type FeishuTokenIssuer = 'v1-oidc' | 'v2' | 'v3';
+
+/**
+ * One user's tokens. Keyed by `openId`, which Feishu scopes to one app, so records of
+ * different apps never collide. `accessToken` and `refreshToken` are opaque to the store.
+ *
+ * @publicApi
+ */
+export interface FeishuUserTokenRecord {
+  openId: string;
+  tenantKey: string;
+  accessToken: string;
+  /** Epoch milliseconds. */
+  accessTokenExpiresAt: number;
+  /** Absent when the app lacks `offline_access`: the user must log in again when the token expires. */
+  refreshToken?: string;
+  /** Epoch milliseconds. */
+  refreshTokenExpiresAt?: number;
+  scope?: string;
+  issuer: FeishuTokenIssuer;
+  /** Epoch milliseconds of the last write; lets a waiting instance see that another one refreshed. */
+  updatedAt: number;
+}
+
+/**
+ * A browser session. The cookie carries only `id` (signed); everything else stays server-side.
+ *
+ * @publicApi
+ */
+export interface FeishuSessionRecord {
+  id: string;
+  openId: string;
+  profile: FeishuProfile;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/**
+ * What a login remembers between the redirect to Feishu and the callback. Kept in the store
+ * so the callback may land on any instance; `browserBinding` ties it to the browser that
+ * started the login (it is compared with a signed cookie set on that browser).
+ *
+ * @publicApi
+ */
+export interface FeishuLoginState {
+  state: string;
+  browserBinding: string;
+  codeVerifier?: string;
+  /** A local path to return to after login (already validated). */
+  returnTo?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/**
+ * Everything the library keeps between requests. `InMemoryTokenStore` (the default) and
+ * `RedisTokenStore` implement it; implement it yourself to keep tokens in Postgres, DynamoDB …
+ *
+ * Rules every implementation must follow (the contract test suite checks them):
+ * - Values are returned as they were written (the library encrypts tokens itself when asked to).
+ * - Entries whose TTL has passed are never returned.
+ * - `takeLoginState` is atomic: of two concurrent calls with the same state, at most one gets it.
+ * - `acquireLock` is atomic and leased: at most one owner at a time, and a lock whose owner died
+ *   frees itself when `leaseMs` has passed. `releaseLock` frees it only for the owner that holds it.
+ * - `getDue` costs time in proportion to what it returns, not to everything stored.
+ * - A store that cannot reach its backend throws `FeishuStoreUnavailableError` (answered as 503).
+ *
+ * @publicApi
+ */
+export interface FeishuTokenStore {
+  /** App and tenant tokens. Keys are chosen by the library, e.g. `tenant:<appId>:<tenantKey>`. */
+  getToken(key: string): Promise<FeishuCachedToken | undefined>;
+  setToken(key: string, value: FeishuCachedToken): Promise<void>;
+  /** Deletes the token; when `onlyIfToken` is given, only if the stored token is still that one. */
+  deleteToken(key: string, onlyIfToken?: string): Promise<void>;
+
+  /** The latest app_ticket Feishu pushed to a store app (any instance may have received it). */
+  getAppTicket(appId: string): Promise<string | undefined>;
+  setAppTicket(appId: string, ticket: string): Promise<void>;
+
+  getUserToken(openId: string): Promise<FeishuUserTokenRecord | undefined>;
+  /** Writes the record; it expires after `ttlSeconds` (the refresh token's remaining life). */
+  setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void>;
+  deleteUserToken(openId: string): Promise<void>;
+
+  getSession(id: string): Promise<FeishuSessionRecord | undefined>;
+  setSession(record: FeishuSessionRecord, ttlSeconds: number): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+
+  setLoginState(state: FeishuLoginState, ttlSeconds: number): Promise<void>;
+  /** Returns the login state and deletes it in one atomic step (a state is single use). */
+  takeLoginState(state: string): Promise<FeishuLoginState | undefined>;
+
+  /** Returns an owner id when the lock was free (now held for `leaseMs`), otherwise `undefined`. */
+  acquireLock(key: string, leaseMs: number): Promise<string | undefined>;
+  releaseLock(key: string, owner: string): Promise<void>;
+
+  /** The due index: `member` (e.g. `user:<openId>`) should be refreshed at `dueAt` (epoch ms). */
+  scheduleRefresh(member: string, dueAt: number): Promise<void>;
+  unscheduleRefresh(member: string): Promise<void>;
+  /** Up to `limit` members whose `dueAt` is at or before `now`, earliest first; they stay indexed. */
+  getDue(now: number, limit: number): Promise<string[]>;
+
+  /** Frees connections and timers; called on application shutdown. */
+  close?(): Promise<void>;
+}
+
+/**
+ * Injection token of the store in use (same name as the interface, as `@nestjs/throttler`
+ * does with `ThrottlerStorage`): `@Inject(FeishuTokenStore) store: FeishuTokenStore`.
+ *
+ * @publicApi
+ */
+export const FeishuTokenStore = Symbol('FeishuTokenStore');
