@@ -20,3 +20,11 @@ export {
   type FeishuUserTokenRecord,
 } from './interfaces/feishu-token-store.interface.js';
 export { FEISHU_STRATEGY_NAME } from './feishu-auth.constants.js';
+export {
+  FeishuApiError,
+  FeishuConfigError,
+  FeishuReauthRequiredError,
+  FeishuStoreUnavailableError,
+  type FeishuApiErrorDetails,
+  type FeishuErrorKind,
+} from './feishu-auth.errors.js';

@@ -1,0 +1,115 @@
+/**
+ * What a failure means for the caller:
+ * - `config`: bad app id / secret / redirect URI / scopes: fix the configuration, retrying cannot help;
+ * - `reauth`: the user must log in again (refresh token expired, used or revoked);
+ * - `invalid-token`: Feishu rejected a token that should have been valid: drop it and fetch another;
+ * - `transient`: Feishu failed or was unreachable; a retry may succeed;
+ * - `rate-limited`: Feishu's frequency control; retry later;
+ * - `timeout`: no answer within the configured timeout;
+ * - `request`: the request itself was wrong (missing or bad parameter, permission): retrying cannot help.
+ *
+ * @publicApi
+ */
+export type FeishuErrorKind =
+  | 'config'
+  | 'reauth'
+  | 'invalid-token'
+  | 'transient'
+  | 'rate-limited'
+  | 'timeout'
+  | 'request';
+
+/** @publicApi */
+export interface FeishuApiErrorDetails {
+  /** Feishu's body `code`; `-1` when no Feishu answer was read (network error, timeout, bad JSON). */
+  code: number;
+  /** HTTP status of the answer; `undefined` when none arrived. */
+  httpStatus?: number;
+  /** Feishu's `msg` / `error_description`. Never contains a token. */
+  message: string;
+  /** The OAuth `error` string of the v2/v3 token endpoints, e.g. `invalid_grant`. */
+  oauthError?: string;
+  /** `x-tt-logid` of the answer: quote it to Feishu support. */
+  logId?: string;
+  /** The path that was called (no query string). */
+  endpoint: string;
+  kind: FeishuErrorKind;
+  /** What to check, in words a developer acts on. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/**
+ * A call to Feishu failed. Carries Feishu's `code`, the HTTP status, the log id and a hint;
+ * never a token or a secret.
+ *
+ * @publicApi
+ */
+export class FeishuApiError extends Error {
+  readonly code: number;
+  readonly httpStatus?: number;
+  readonly oauthError?: string;
+  readonly logId?: string;
+  readonly endpoint: string;
+  readonly kind: FeishuErrorKind;
+  readonly hint?: string;
+
+  constructor(details: FeishuApiErrorDetails) {
+    super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'FeishuApiError';
+    this.code = details.code;
+    this.httpStatus = details.httpStatus;
+    this.oauthError = details.oauthError;
+    this.logId = details.logId;
+    this.endpoint = details.endpoint;
+    this.kind = details.kind;
+    this.hint = details.hint;
+  }
+
+  /** A retry of the same request may succeed. */
+  get retryable(): boolean {
+    return this.kind === 'transient' || this.kind === 'rate-limited' || this.kind === 'timeout';
+  }
+}
+
+/**
+ * The user's tokens cannot be renewed (no refresh token, or Feishu refused it as expired, used or
+ * revoked): the user must log in again. `FeishuAuthGuard` answers 401 with the login URL.
+ *
+ * @publicApi
+ */
+export class FeishuReauthRequiredError extends Error {
+  constructor(
+    readonly openId: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+    this.name = 'FeishuReauthRequiredError';
+  }
+}
+
+/**
+ * The module options are missing or malformed; thrown at boot. The message names the option and
+ * what is expected, never a secret's value.
+ *
+ * @publicApi
+ */
+export class FeishuConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeishuConfigError';
+  }
+}
+
+/**
+ * The token store cannot reach its backend (e.g. Redis is down). Answered as 503.
+ *
+ * @publicApi
+ */
+export class FeishuStoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FeishuStoreUnavailableError';
+  }
+}
