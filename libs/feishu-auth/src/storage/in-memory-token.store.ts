@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type {
+  FeishuCachedToken,
+  FeishuLoginState,
+  FeishuSessionRecord,
+  FeishuTokenStore,
+  FeishuUserTokenRecord,
+} from '../interfaces/feishu-token-store.interface.js';
+import { FeishuConfigError } from '../feishu-auth.errors.js';
+import { DueIndex } from './due-index.js';
+import { invalidStoreOptionMessage } from './storage.messages.js';
+
+/** @publicApi */
+export interface InMemoryTokenStoreOptions {
+  /** Most user token records kept; the least recently used goes first. Default 100000. */
+  maxUsers?: number;
+  /** Most sessions kept (a user may be signed in on several browsers). Default 2 × `maxUsers`. */
+  maxSessions?: number;
+  /** Most logins in progress (between the redirect to Feishu and the callback). Default 10000. */
+  maxLoginStates?: number;
+  /** Most app / tenant tokens kept (a store app has one tenant token per tenant). Default 10000. */
+  maxTokens?: number;
+  /** Time source in epoch ms. Default `Date.now`, read on every call so fake timers move it. */
+  clock?: () => number;
+}
+
+const DEFAULT_MAX_USERS = 100_000;
+const DEFAULT_MAX_LOGIN_STATES = 10_000;
+const DEFAULT_MAX_TOKENS = 10_000;
+const MAX_APP_TICKETS = 1_000;
+
+interface HeldLock {
+  owner: string;
+}
+
+/**
+ * The default store: everything in this process's memory, so it suits one instance (tokens and
+ * sessions are lost on restart, and instances do not share them; use `RedisTokenStore` for that).
+ *
+ * Bounded so a long-running process cannot grow without end: every kind of entry sits in an LRU
+ * cache with a cap and expires with its TTL. Evicting a user record only means that user logs in
+ * again. Time comes from `clock`, so TTLs and lock leases follow fake timers in tests.
+ *
+ * @publicApi
+ */
+export class InMemoryTokenStore implements FeishuTokenStore {
+  private readonly clock: () => number;
+  private readonly tokens: LRUCache<string, FeishuCachedToken>;
+  private readonly appTickets: LRUCache<string, string>;
+  private readonly users: LRUCache<string, FeishuUserTokenRecord>;
+  private readonly sessions: LRUCache<string, FeishuSessionRecord>;
+  private readonly loginStates: LRUCache<string, FeishuLoginState>;
+  private readonly locks: LRUCache<string, HeldLock>;
+  private readonly dueIndex = new DueIndex();
+
+  constructor(options: InMemoryTokenStoreOptions = {}) {
+    this.clock = options.clock ?? (() => Date.now());
+    const maxUsers = positiveInteger(options.maxUsers, DEFAULT_MAX_USERS, 'maxUsers');
+    this.tokens = this.createCache(
+      positiveInteger(options.maxTokens, DEFAULT_MAX_TOKENS, 'maxTokens'),
+    );
+    this.appTickets = this.createCache(MAX_APP_TICKETS);
+    this.users = this.createCache(maxUsers);
+    this.sessions = this.createCache(
+      positiveInteger(options.maxSessions, maxUsers * 2, 'maxSessions'),
+    );
+    this.loginStates = this.createCache(
+      positiveInteger(options.maxLoginStates, DEFAULT_MAX_LOGIN_STATES, 'maxLoginStates'),
+    );
+    // A lock per user being refreshed at once; the cap only guards against a leak.
+    this.locks = this.createCache(maxUsers);
+  }
+
+  async getToken(key: string): Promise<FeishuCachedToken | undefined> {
+    return copyIfPresent(this.tokens.get(key));
+  }
+
+  async setToken(key: string, value: FeishuCachedToken): Promise<void> {
+    this.putWithTtl(this.tokens, key, copy(value), value.expiresAt - this.clock());
+  }
+
+  async deleteToken(key: string, onlyIfToken?: string): Promise<void> {
+    if (onlyIfToken !== undefined && this.tokens.get(key)?.token !== onlyIfToken) return;
+    this.tokens.delete(key);
+  }
+
+  async getAppTicket(appId: string): Promise<string | undefined> {
+    return this.appTickets.get(appId);
+  }
+
+  async setAppTicket(appId: string, ticket: string): Promise<void> {
+    this.appTickets.set(appId, ticket);
+  }
+
+  async getUserToken(openId: string): Promise<FeishuUserTokenRecord | undefined> {
+    return copyIfPresent(this.users.get(openId));
+  }
+
+  async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
+    this.putWithTtl(this.users, record.openId, copy(record), ttlSeconds * 1000);
+  }
+
+  async deleteUserToken(openId: string): Promise<void> {
+    this.users.delete(openId);
+  }
+
+  async getSession(id: string): Promise<FeishuSessionRecord | undefined> {
+    return copyIfPresent(this.sessions.get(id));
+  }
+
+  async setSession(record: FeishuSessionRecord, ttlSeconds: number): Promise<void> {
+    this.putWithTtl(this.sessions, record.id, copy(record), ttlSeconds * 1000);
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    this.sessions.delete(id);
+  }
+
+  async setLoginState(state: FeishuLoginState, ttlSeconds: number): Promise<void> {
+    this.putWithTtl(this.loginStates, state.state, copy(state), ttlSeconds * 1000);
+  }
+
+  async takeLoginState(state: string): Promise<FeishuLoginState | undefined> {
+    // get and delete run in one synchronous step: no other call can interleave.
+    const found = this.loginStates.get(state);
+    this.loginStates.delete(state);
+    return found;
+  }
+
+  async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
+    if (this.locks.has(key)) return undefined;
+    const owner = randomUUID();
+    this.putWithTtl(this.locks, key, { owner }, leaseMs);
+    return owner;
+  }
+
+  async releaseLock(key: string, owner: string): Promise<void> {
+    if (this.locks.get(key)?.owner === owner) this.locks.delete(key);
+  }
+
+  async scheduleRefresh(member: string, dueAt: number): Promise<void> {
+    this.dueIndex.schedule(member, dueAt);
+  }
+
+  async unscheduleRefresh(member: string): Promise<void> {
+    this.dueIndex.unschedule(member);
+  }
+
+  async getDue(now: number, limit: number): Promise<string[]> {
+    return this.dueIndex.due(now, limit);
+  }
+
+  async close(): Promise<void> {
+    for (const cache of [
+      this.tokens,
+      this.appTickets,
+      this.users,
+      this.sessions,
+      this.loginStates,
+    ]) {
+      cache.clear();
+    }
+    this.locks.clear();
+    this.dueIndex.clear();
+  }
+
+  private createCache<V extends object | string>(max: number): LRUCache<string, V> {
+    // ttlResolution 0: read the clock on every access, so an entry is never served past its TTL.
+    // No ttlAutopurge: expired entries are dropped when touched or evicted, so no timers run.
+    return new LRUCache<string, V>({ max, ttlResolution: 0, perf: { now: () => this.clock() } });
+  }
+
+  /** A TTL already spent deletes the entry: `ttl: 0` would mean "never expires" to lru-cache. */
+  private putWithTtl<V extends object | string>(
+    cache: LRUCache<string, V>,
+    key: string,
+    value: V,
+    ttlMs: number,
+  ): void {
+    if (!(ttlMs > 0)) {
+      cache.delete(key);
+      return;
+    }
+    cache.set(key, value, { ttl: Math.ceil(ttlMs) });
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new FeishuConfigError(
+      invalidStoreOptionMessage('InMemoryTokenStore', name, 'a positive integer'),
+    );
+  }
+  return value;
+}
+
+/** Callers get and give copies, as from a remote store: mutating one never changes what is stored. */
+function copy<V>(value: V): V {
+  return structuredClone(value);
+}
+
+function copyIfPresent<V>(value: V | undefined): V | undefined {
+  return value === undefined ? undefined : copy(value);
+}
