@@ -1,0 +1,121 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { FeishuEncryptionOptions } from '../interfaces/feishu-auth-module-options.interface.js';
+import { FeishuConfigError } from '../feishu-auth.errors.js';
+import { invalidEncryptionKeysMessage } from './storage.messages.js';
+
+const FORMAT_VERSION = 'v1';
+const ALGORITHM = 'aes-256-gcm';
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** Why a sealed value could not be opened. */
+export type TokenCipherFailure = 'not-sealed' | 'unknown-key' | 'tampered';
+
+export type OpenResult =
+  { ok: true; plaintext: string } | { ok: false; failure: TokenCipherFailure; keyId?: string };
+
+/**
+ * AES-256-GCM sealing of the tokens kept in a store.
+ *
+ * Sealed form: `v1.<keyId>.<iv>.<tag>.<ciphertext>`, the last three base64url, with a random 12-byte
+ * IV per value. The key id travels with the value so that, after a rotation, values sealed with an
+ * old key still open as long as that key is configured. The header (`v1.<keyId>`) and a caller-given
+ * context (e.g. `user:<openId>:refresh`) are authenticated data: a value cannot be moved to another
+ * record, or relabelled with another key id, without failing to open.
+ */
+export class TokenCipher {
+  private readonly keys: ReadonlyMap<string, Buffer>;
+  private readonly sealingKeyId: string;
+
+  constructor(options: FeishuEncryptionOptions) {
+    this.keys = parseKeys(options);
+    this.sealingKeyId = options.keys[0]!.id;
+  }
+
+  seal(plaintext: string, context: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const header = `${FORMAT_VERSION}.${this.sealingKeyId}`;
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.sealingKeyId)!, iv, {
+      authTagLength: TAG_BYTES,
+    });
+    cipher.setAAD(associatedData(header, context));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [header, b64(iv), b64(cipher.getAuthTag()), b64(ciphertext)].join('.');
+  }
+
+  open(sealed: string, context: string): OpenResult {
+    const parts = sealed.split('.');
+    if (parts.length !== 5 || parts[0] !== FORMAT_VERSION)
+      return { ok: false, failure: 'not-sealed' };
+    const [version, keyId, ivText, tagText, ciphertextText] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const key = this.keys.get(keyId);
+    if (!key) return { ok: false, failure: 'unknown-key', keyId };
+    const iv = Buffer.from(ivText, 'base64url');
+    const tag = Buffer.from(tagText, 'base64url');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+      return { ok: false, failure: 'tampered', keyId };
+    try {
+      const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(associatedData(`${version}.${keyId}`, context));
+      decipher.setAuthTag(tag);
+      const plaintext = Buffer.concat([
+        decipher.update(Buffer.from(ciphertextText, 'base64url')),
+        decipher.final(),
+      ]);
+      return { ok: true, plaintext: plaintext.toString('utf8') };
+    } catch {
+      return { ok: false, failure: 'tampered', keyId };
+    }
+  }
+}
+
+function associatedData(header: string, context: string): Buffer {
+  return Buffer.from(`${header}\n${context}`, 'utf8');
+}
+
+function b64(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+function parseKeys(options: FeishuEncryptionOptions): Map<string, Buffer> {
+  const entries = options?.keys;
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw new FeishuConfigError(invalidEncryptionKeysMessage('give at least one key.'));
+  }
+  const keys = new Map<string, Buffer>();
+  for (const [index, entry] of entries.entries()) {
+    const id = entry?.id;
+    if (typeof id !== 'string' || !KEY_ID_PATTERN.test(id)) {
+      throw new FeishuConfigError(
+        invalidEncryptionKeysMessage(`entry ${index} has an invalid id.`),
+      );
+    }
+    if (keys.has(id))
+      throw new FeishuConfigError(invalidEncryptionKeysMessage(`key id "${id}" is used twice.`));
+    keys.set(id, decodeKey(entry.key, id));
+  }
+  return keys;
+}
+
+/** Accepts 64 hex digits, or base64 / base64url of 32 bytes. Never echoes the key. */
+function decodeKey(text: unknown, id: string): Buffer {
+  if (typeof text === 'string') {
+    const trimmed = text.trim();
+    if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+    if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
+      const bytes = Buffer.from(trimmed, 'base64');
+      if (bytes.length === KEY_BYTES) return bytes;
+    }
+  }
+  throw new FeishuConfigError(
+    invalidEncryptionKeysMessage(`the key of id "${id}" is not 32 bytes encoded as base64 or hex.`),
+  );
+}
