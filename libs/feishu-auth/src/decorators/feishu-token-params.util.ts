@@ -1,0 +1,44 @@
+import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+
+/** Which tokens a route handler's parameters ask for; read by `FeishuAuthGuard`. */
+export const FEISHU_TOKEN_PARAMS = Symbol('feishu-auth:token-params');
+
+export type FeishuTokenKind = 'user' | 'tenant';
+
+/**
+ * Param-decorator enhancer: records on the handler that one of its parameters needs a token, so
+ * the guard resolves that token before the handler runs, and only for such handlers.
+ */
+export function requireTokenForHandler(kind: FeishuTokenKind): ParameterDecorator {
+  return (target, propertyKey) => {
+    if (propertyKey === undefined) {
+      return;
+    }
+    const handler = (target as Record<string | symbol, unknown>)[propertyKey];
+    if (typeof handler !== 'function') {
+      return;
+    }
+    const kinds: FeishuTokenKind[] = Reflect.getMetadata(FEISHU_TOKEN_PARAMS, handler) ?? [];
+    if (!kinds.includes(kind)) {
+      Reflect.defineMetadata(FEISHU_TOKEN_PARAMS, [...kinds, kind], handler);
+    }
+  };
+}
+
+// Resolved tokens live beside the request, not on it, so logging the request never prints them.
+const resolvedTokens = new WeakMap<object, Partial<Record<FeishuTokenKind, string>>>();
+
+export function setResolvedToken(
+  request: FeishuAuthenticatedRequest,
+  kind: FeishuTokenKind,
+  token: string,
+): void {
+  resolvedTokens.set(request, { ...resolvedTokens.get(request), [kind]: token });
+}
+
+export function getResolvedToken(
+  request: FeishuAuthenticatedRequest,
+  kind: FeishuTokenKind,
+): string | undefined {
+  return resolvedTokens.get(request)?.[kind];
+}

@@ -1,0 +1,21 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { notAuthenticatedException } from '../guards/feishu-auth-guard.messages.js';
+import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
+
+/**
+ * The signed-in user's `FeishuProfile` (`@FeishuUser()`), or one of its fields
+ * (`@FeishuUser('name')`). Needs `FeishuAuthGuard` on the route.
+ *
+ * @publicApi
+ */
+export const FeishuUser: (field?: keyof FeishuProfile) => ParameterDecorator = createParamDecorator(
+  (field: keyof FeishuProfile | undefined, context: ExecutionContext) => {
+    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
+    const profile = request.feishu?.profile;
+    if (profile === undefined) {
+      throw notAuthenticatedException();
+    }
+    return field === undefined ? profile : profile[field];
+  },
+);

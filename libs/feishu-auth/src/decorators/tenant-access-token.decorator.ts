@@ -1,0 +1,23 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { notAuthenticatedException } from '../guards/feishu-auth-guard.messages.js';
+import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+import { getResolvedToken, requireTokenForHandler } from './feishu-token-params.util.js';
+
+/**
+ * The tenant_access_token of the signed-in user's tenant (for a self-built app, the app's own
+ * tenant). `FeishuAuthGuard` resolves it before the handler runs, only for handlers that use this
+ * decorator. Needs `FeishuAuthGuard` on the route.
+ *
+ * @publicApi
+ */
+export const TenantAccessToken: () => ParameterDecorator = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => {
+    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
+    const token = getResolvedToken(request, 'tenant');
+    if (token === undefined) {
+      throw notAuthenticatedException();
+    }
+    return token;
+  },
+  [requireTokenForHandler('tenant')],
+);

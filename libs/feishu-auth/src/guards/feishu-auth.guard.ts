@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import {
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { LRUCache } from 'lru-cache';
+import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
+import { FeishuApiError, FeishuReauthRequiredError } from '../feishu-auth.errors.js';
+import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
+import { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
+import { FeishuOAuthClient } from '../oauth/feishu-oauth.client.js';
+import { TokenService } from '../services/token.service.js';
+import { FeishuSessionService } from '../session/feishu-session.service.js';
+import {
+  FEISHU_TOKEN_PARAMS,
+  setResolvedToken,
+  type FeishuTokenKind,
+} from '../decorators/feishu-token-params.util.js';
+import { AUTH_REFUSAL_REASONS, feishuUnauthorizedException } from './feishu-auth-guard.messages.js';
+import type { FeishuAuthContext, FeishuAuthenticatedRequest } from './feishu-auth.request.js';
+import { toGuardHttpException } from './feishu-guard-errors.util.js';
+
+/** Feishu user tokens are 1–2 KB; nothing legitimate comes near this. */
+const MAX_BEARER_TOKEN_LENGTH = 8192;
+const MAX_CACHED_BEARER_TOKENS = 10_000;
+const BEARER_HEADER = /^Bearer +(\S+) *$/i;
+// JWT (`eyJ…`) and legacy `u-…` tokens: base64url, dots, and the base64 alphabet's +/=.
+const TOKEN_CHARACTERS = /^[A-Za-z0-9._~+/=-]+$/;
+/** What Feishu says about a user token it does not accept: the token's fault, not an outage. */
+const REJECTED_TOKEN_KINDS: ReadonlySet<FeishuApiError['kind']> = new Set([
+  'invalid-token',
+  'reauth',
+  'request',
+]);
+
+/**
+ * Lets a request in with the session cookie set by `FeishuLoginGuard`, or with
+ * `Authorization: Bearer <user_access_token>` (option `bearer.enabled`, validated with Feishu's
+ * user_info and cached for `bearer.cacheTtlSeconds`). Attaches `request.feishu`
+ * (`FeishuAuthContext`) and `request.user` (the profile), and resolves the tokens that
+ * `@UserAccessToken()` / `@TenantAccessToken()` parameters of the handler ask for.
+ * Refused requests get `401 { statusCode, error, reason, loginUrl }`; Feishu failing 502/503/504,
+ * the store being down 503.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class FeishuAuthGuard implements CanActivate {
+  private readonly logger = new Logger(FeishuAuthGuard.name);
+  private readonly bearerCache?: LRUCache<string, FeishuProfile>;
+
+  constructor(
+    @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
+    @Inject(FeishuTokenStore) private readonly store: FeishuTokenStore,
+    private readonly sessions: FeishuSessionService,
+    private readonly tokens: TokenService,
+    private readonly oauth: FeishuOAuthClient,
+    private readonly reflector: Reflector,
+  ) {
+    const ttlMs = options.bearer.cacheTtlSeconds * 1000;
+    if (ttlMs > 0) {
+      this.bearerCache = new LRUCache({
+        max: MAX_CACHED_BEARER_TOKENS,
+        ttl: ttlMs,
+        perf: { now: () => options.clock() },
+      });
+    }
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
+    const response = context.switchToHttp().getResponse<Response>();
+    try {
+      const auth = await this.authenticate(request);
+      request.feishu = auth;
+      request.user = auth.profile;
+      await this.resolveTokens(context, request, auth);
+      return true;
+    } catch (error) {
+      throw await this.refusal(error, request, response);
+    }
+  }
+
+  private async authenticate(request: FeishuAuthenticatedRequest): Promise<FeishuAuthContext> {
+    const authorization = request.headers.authorization;
+    if (this.options.bearer.enabled && authorization !== undefined) {
+      return this.authenticateBearer(authorization);
+    }
+    const session = await this.sessions.get(request);
+    if (session === undefined) {
+      throw this.unauthorized(
+        this.sessions.hasCookie(request)
+          ? AUTH_REFUSAL_REASONS.noSession
+          : AUTH_REFUSAL_REASONS.noCredentials,
+      );
+    }
+    return {
+      profile: session.profile,
+      openId: session.openId,
+      tenantKey: session.profile.tenantKey,
+      mode: 'session',
+    };
+  }
+
+  private async authenticateBearer(authorization: string): Promise<FeishuAuthContext> {
+    const match = BEARER_HEADER.exec(authorization);
+    if (match === null) {
+      throw this.unauthorized(AUTH_REFUSAL_REASONS.malformedAuthorization);
+    }
+    const token = match[1];
+    if (token.length > MAX_BEARER_TOKEN_LENGTH) {
+      throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerTooLarge);
+    }
+    if (!TOKEN_CHARACTERS.test(token)) {
+      throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerMalformed);
+    }
+    const profile = await this.bearerProfile(token);
+    return {
+      profile,
+      openId: profile.openId,
+      tenantKey: profile.tenantKey,
+      mode: 'bearer',
+      bearerToken: token,
+    };
+  }
+
+  private async bearerProfile(token: string): Promise<FeishuProfile> {
+    // Keyed by a hash, so the cache never holds the token itself.
+    const key = createHash('sha256').update(token).digest('base64url');
+    const cached = this.bearerCache?.get(key);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const profile = await this.fetchBearerProfile(token);
+    // open_id is per app: a token of another app names a user this app has never signed in.
+    if ((await this.store.getUserToken(profile.openId)) === undefined) {
+      throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerUnknownUser);
+    }
+    this.bearerCache?.set(key, profile);
+    return profile;
+  }
+
+  private async fetchBearerProfile(token: string): Promise<FeishuProfile> {
+    try {
+      return await this.oauth.getUserInfo(token);
+    } catch (error) {
+      if (error instanceof FeishuApiError && REJECTED_TOKEN_KINDS.has(error.kind)) {
+        throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerRejected);
+      }
+      throw error;
+    }
+  }
+
+  /** Only for handlers whose parameters use the token decorators; others pay nothing. */
+  private async resolveTokens(
+    context: ExecutionContext,
+    request: FeishuAuthenticatedRequest,
+    auth: FeishuAuthContext,
+  ): Promise<void> {
+    const kinds = this.reflector.get<FeishuTokenKind[] | undefined>(
+      FEISHU_TOKEN_PARAMS,
+      context.getHandler(),
+    );
+    if (kinds === undefined) {
+      return;
+    }
+    await Promise.all(
+      kinds.map(async (kind) => setResolvedToken(request, kind, await this.tokenFor(kind, auth))),
+    );
+  }
+
+  private tokenFor(kind: FeishuTokenKind, auth: FeishuAuthContext): Promise<string> {
+    if (kind === 'user') {
+      return auth.bearerToken !== undefined
+        ? Promise.resolve(auth.bearerToken)
+        : this.tokens.getUserAccessToken(auth.openId);
+    }
+    return this.tokens.getTenantAccessToken(
+      this.options.appType === 'store' ? auth.tenantKey : undefined,
+    );
+  }
+
+  private async refusal(
+    error: unknown,
+    request: FeishuAuthenticatedRequest,
+    response: Response,
+  ): Promise<HttpException> {
+    if (error instanceof FeishuReauthRequiredError) {
+      // The session outlived the user's Feishu authorization: end it, so the next request is a plain 401.
+      if (request.feishu?.mode === 'session') {
+        await this.sessions.logout(request, response).catch(() => undefined);
+      }
+      return this.unauthorized(AUTH_REFUSAL_REASONS.reauthRequired, error);
+    }
+    return toGuardHttpException(error, this.options.loginPath, this.logger);
+  }
+
+  private unauthorized(reason: string, cause?: unknown): HttpException {
+    return feishuUnauthorizedException(reason, this.options.loginPath, cause);
+  }
+}

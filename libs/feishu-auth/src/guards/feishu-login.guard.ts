@@ -1,0 +1,259 @@
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request, Response } from 'express';
+import passport from 'passport';
+import { FEISHU_AUTH_OPTIONS, FEISHU_STRATEGY_NAME } from '../feishu-auth.constants.js';
+import { FeishuApiError } from '../feishu-auth.errors.js';
+import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import { TokenService } from '../services/token.service.js';
+import { FeishuSessionService } from '../session/feishu-session.service.js';
+import type {
+  FeishuLoginMeta,
+  FeishuStateFailure,
+} from '../strategies/feishu-login-state.store.js';
+import {
+  LOGIN_FAILURE_MESSAGES,
+  type FeishuLoginFailureReason,
+} from '../strategies/feishu-login.messages.js';
+import { FeishuStrategy, type FeishuLoginResult } from '../strategies/feishu.strategy.js';
+import type { FeishuAuthenticatedRequest } from './feishu-auth.request.js';
+import { toGuardHttpException } from './feishu-guard-errors.util.js';
+import { isLocalReturnPath } from './feishu-return-to.util.js';
+
+/** Feishu's callback query is a code and a state; anything near 4 KB is not one. */
+const MAX_QUERY_LENGTH = 4096;
+
+/** Feishu token-endpoint codes that mean "this login attempt is spent", not "Feishu is down". */
+const CODE_FAILURES: Readonly<Record<number, FeishuLoginFailureReason>> = {
+  20003: 'code_invalid',
+  20065: 'code_invalid',
+  20024: 'code_invalid',
+  20004: 'code_expired',
+  20049: 'pkce_mismatch',
+  20071: 'redirect_uri_mismatch',
+};
+
+/** A login failure the browser gets as 4xx JSON (or a redirect to `failureRedirect`). */
+export class FeishuLoginException extends HttpException {
+  constructor(
+    readonly reason: FeishuLoginFailureReason,
+    status: HttpStatus,
+    hint?: string,
+  ) {
+    super(
+      {
+        statusCode: status,
+        error: errorName(status),
+        reason,
+        message: LOGIN_FAILURE_MESSAGES[reason],
+        ...(hint === undefined ? {} : { hint }),
+      },
+      status,
+    );
+  }
+}
+
+type PassportOutcome =
+  | { kind: 'success'; user: FeishuLoginResult; info: { state?: FeishuLoginMeta } | undefined }
+  | { kind: 'fail'; info: FeishuStateFailure | undefined }
+  | { kind: 'error'; error: unknown };
+
+/**
+ * Guards both login routes. On the login route it redirects the browser to Feishu (an optional
+ * `?returnTo=/local/path` is remembered); on the callback it checks the login state, exchanges the
+ * code, stores the user's tokens, starts the session and lets the handler run with
+ * `req.user` (the profile) and `req.feishuReturnTo` set. Failures answer 4xx JSON (or redirect to
+ * `failureRedirect`), Feishu outages 502/503/504; never 500, never a token.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
+  // Passport's default instance holds one strategy per name for the whole process; a private one
+  // keeps two Nest apps in one process (tests, multi-tenant hosts) on their own options.
+  private readonly authenticator = new passport.Passport();
+  private readonly logger = new Logger(FeishuLoginGuard.name);
+  private readonly callbackPath: string;
+
+  constructor(
+    strategy: FeishuStrategy,
+    private readonly sessions: FeishuSessionService,
+    private readonly tokens: TokenService,
+    @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
+  ) {
+    super();
+    this.authenticator.use(FEISHU_STRATEGY_NAME, strategy);
+    this.callbackPath = new URL(options.redirectUri).pathname;
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
+    const response = context.switchToHttp().getResponse<Response>();
+    try {
+      rejectOversizedQuery(request);
+      if (this.isCallback(request)) {
+        await this.completeLogin(request, response);
+        return true;
+      }
+      // Settles only on failure: after the redirect to Feishu the response is complete, and, as with
+      // @nestjs/passport's AuthGuard, the handler must not run.
+      await this.startLogin(request, response);
+      return false;
+    } catch (error) {
+      return this.refuse(error, response);
+    }
+  }
+
+  private isCallback(request: Request): boolean {
+    const query = request.query;
+    if ('code' in query || 'error' in query || 'state' in query) {
+      return true;
+    }
+    return request.path === this.callbackPath && request.path !== this.options.loginPath;
+  }
+
+  private async startLogin(request: Request, response: Response): Promise<void> {
+    const returnTo = request.query.returnTo;
+    if (returnTo !== undefined && !isLocalReturnPath(returnTo)) {
+      throw new FeishuLoginException('invalid_return_to', HttpStatus.BAD_REQUEST);
+    }
+    const meta: FeishuLoginMeta | undefined = returnTo === undefined ? undefined : { returnTo };
+    const outcome = await this.authenticate(request, response, { state: meta });
+    if (outcome.kind === 'error') {
+      throw outcome.error;
+    }
+    throw new FeishuLoginException('malformed_callback', HttpStatus.BAD_REQUEST);
+  }
+
+  private async completeLogin(
+    request: FeishuAuthenticatedRequest,
+    response: Response,
+  ): Promise<void> {
+    assertWellFormedCallback(request);
+    const outcome = await this.authenticate(request, response, {});
+    if (outcome.kind === 'error') {
+      throw loginErrorToException(outcome.error);
+    }
+    if (outcome.kind === 'fail') {
+      throw new FeishuLoginException(outcome.info?.reason ?? 'invalid_state', HttpStatus.FORBIDDEN);
+    }
+    const { profile, tokens } = outcome.user;
+    await this.tokens.saveUserTokens(profile, tokens);
+    await this.sessions.create(request, response, profile);
+    request.user = profile;
+    request.feishu = {
+      profile,
+      openId: profile.openId,
+      tenantKey: profile.tenantKey,
+      mode: 'session',
+    };
+    request.feishuReturnTo = outcome.info?.state?.returnTo;
+  }
+
+  /**
+   * Runs the strategy with a callback, so passport never writes a failure itself. When the
+   * strategy redirects (to Feishu) the response is complete and the promise never settles.
+   */
+  private authenticate(
+    request: Request,
+    response: Response,
+    options: { state?: FeishuLoginMeta },
+  ): Promise<PassportOutcome> {
+    return new Promise((resolve) => {
+      const handler = this.authenticator.authenticate(
+        FEISHU_STRATEGY_NAME,
+        // passport-oauth2 hands an object `state` to the state store (typed as a string by @types/passport).
+        { session: false, ...options } as passport.AuthenticateOptions,
+        (err: unknown, user: FeishuLoginResult | false, info: unknown) => {
+          if (err) {
+            resolve({ kind: 'error', error: err });
+          } else if (!user) {
+            resolve({ kind: 'fail', info: info as FeishuStateFailure | undefined });
+          } else {
+            resolve({ kind: 'success', user, info: info as { state?: FeishuLoginMeta } });
+          }
+        },
+      ) as (req: Request, res: Response, next: (err?: unknown) => void) => void;
+      handler(request, response, (err?: unknown) => resolve({ kind: 'error', error: err }));
+    });
+  }
+
+  /** Answers the failure: a redirect to `failureRedirect` for login failures when configured. */
+  private refuse(error: unknown, response: Response): false {
+    const exception = toGuardHttpException(error, this.options.loginPath, this.logger);
+    if (this.options.failureRedirect !== undefined && exception instanceof FeishuLoginException) {
+      const target = new URL(this.options.failureRedirect, 'http://local.invalid');
+      target.searchParams.set('error', exception.reason);
+      response.redirect(302, `${target.pathname}${target.search}`);
+      return false;
+    }
+    throw exception;
+  }
+}
+
+function rejectOversizedQuery(request: Request): void {
+  const url = request.originalUrl ?? request.url;
+  const queryStart = url.indexOf('?');
+  if (queryStart >= 0 && url.length - queryStart - 1 > MAX_QUERY_LENGTH) {
+    throw new FeishuLoginException('query_too_large', HttpStatus.URI_TOO_LONG);
+  }
+}
+
+/** A callback Feishu sent has single string values; refuse anything else before any work. */
+function assertWellFormedCallback(request: Request): void {
+  const { code, state, error } = request.query;
+  for (const value of [code, state, error]) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw new FeishuLoginException('malformed_callback', HttpStatus.BAD_REQUEST);
+    }
+  }
+  if (error !== undefined) {
+    throw error === 'access_denied'
+      ? new FeishuLoginException('consent_denied', HttpStatus.FORBIDDEN)
+      : new FeishuLoginException('authorization_error', HttpStatus.BAD_REQUEST);
+  }
+  if (code === undefined || code === '') {
+    throw new FeishuLoginException('missing_code', HttpStatus.BAD_REQUEST);
+  }
+  if (state === undefined || state === '') {
+    throw new FeishuLoginException('missing_state', HttpStatus.FORBIDDEN);
+  }
+}
+
+/** A spent, expired or mismatched code is the browser's problem (400); the rest is Feishu's. */
+function loginErrorToException(error: unknown): unknown {
+  const cause = unwrapOAuthError(error);
+  if (cause instanceof FeishuApiError) {
+    const reason = CODE_FAILURES[cause.code];
+    if (reason !== undefined) {
+      return new FeishuLoginException(reason, HttpStatus.BAD_REQUEST, cause.hint);
+    }
+  }
+  return cause;
+}
+
+// passport-oauth2 wraps whatever the token exchange rejected with in an InternalOAuthError.
+function unwrapOAuthError(error: unknown): unknown {
+  if (error instanceof Error && 'oauthError' in error) {
+    return (error as Error & { oauthError: unknown }).oauthError;
+  }
+  return error;
+}
+
+function errorName(status: HttpStatus): string {
+  switch (status) {
+    case HttpStatus.FORBIDDEN:
+      return 'Forbidden';
+    case HttpStatus.URI_TOO_LONG:
+      return 'URI Too Long';
+    default:
+      return 'Bad Request';
+  }
+}
