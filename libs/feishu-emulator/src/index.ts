@@ -1,1 +1,23 @@
-export const y = 1;
+export { FeishuEmulator } from './emulator.js';
+export {
+  DEFAULT_EVENT_RETRY_DELAYS_MS,
+  DEFAULT_TOKEN_LIFETIMES,
+  DOCUMENTED_RATE_LIMIT,
+} from './emulator.options.js';
+export type {
+  EmulatorApp,
+  EmulatorAppType,
+  EmulatorBrand,
+  EmulatorRateLimit,
+  EmulatorTokenLifetimes,
+  EmulatorUser,
+  EmulatorUserStatus,
+  FeishuEmulatorOptions,
+  OldAccessTokenAfterRefresh,
+} from './emulator.options.js';
+export type { IssueAuthorizationCodeInput } from './emulator.types.js';
+export type { EmulatorFault } from './faults.js';
+export type { EventDeliveryResult } from './events/app-ticket.pusher.js';
+export { decryptEvent, encryptEvent, signEvent } from './events/event-crypto.js';
+export { s256Challenge } from './oauth/pkce.js';
+export { DEFAULT_APP_SCOPES, DEFAULT_REDIRECT_URIS } from './state/default-apps.js';

@@ -1,0 +1,79 @@
+import type { EmulatorRuntime, Route } from '../emulator.runtime.js';
+import { type RequestContext, stringField } from '../http/request-context.js';
+import { sendJson, sendOAuthError } from '../http/responses.js';
+import { mintJwtLikeToken } from '../state/token-factory.js';
+import {
+  authenticateApp,
+  exchangeAuthorizationCode,
+  type GrantResult,
+  hasMalformedOAuthFields,
+  readClientCredentials,
+  refreshUserToken,
+} from '../oauth/user-token.grants.js';
+import { grantKey } from './oauth-token-v2.endpoint.js';
+
+export const OAUTH_TOKEN_V3_PATH = '/oauth/v3/token';
+
+const V3_GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+
+/**
+ * `POST /oauth/v3/token` (accounts host): the v2 grants plus client_credentials; Basic or post client
+ * auth (20070 for both); a code_verifier without a bound challenge is rejected (20049); v2-issued
+ * refresh tokens are accepted.
+ */
+export const oauthTokenV3Route: Route = {
+  method: 'POST',
+  pattern: OAUTH_TOKEN_V3_PATH,
+  shape: 'oauth',
+  requiresWellFormedBody: true,
+  badBodyCode: 20063,
+  statsKey: (ctx) => `token.v3.${grantKey(ctx, V3_GRANTS)}`,
+  rateLimitSubject: (ctx) => stringField(ctx.body, 'client_id') ?? '',
+  handle: (ctx, runtime) => {
+    const result = handleV3(ctx, runtime);
+    if (result.ok)
+      sendJson(ctx.response, 200, result.body, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    else sendOAuthError(ctx.response, result.code);
+  },
+};
+
+function handleV3(ctx: RequestContext, runtime: EmulatorRuntime): GrantResult {
+  if (hasMalformedOAuthFields(ctx.body)) return { ok: false, code: 20063 };
+  const grant = stringField(ctx.body, 'grant_type');
+  if (grant === undefined) return { ok: false, code: 20001 };
+  if (!(V3_GRANTS as readonly string[]).includes(grant)) return { ok: false, code: 20036 };
+  const credentials = readClientCredentials(ctx);
+  if ('code' in credentials) return { ok: false, code: credentials.code };
+  if (!credentials.clientId || !credentials.clientSecret) return { ok: false, code: 20001 };
+  if (grant === 'authorization_code' && !stringField(ctx.body, 'code'))
+    return { ok: false, code: 20001 };
+  if (grant === 'refresh_token' && !stringField(ctx.body, 'refresh_token'))
+    return { ok: false, code: 20001 };
+  const app = authenticateApp(runtime, credentials);
+  if ('code' in app) return { ok: false, code: app.code };
+  if (grant === 'authorization_code') return exchangeAuthorizationCode(runtime, ctx, app, 'v3');
+  if (grant === 'refresh_token') return refreshUserToken(runtime, ctx, app, 'v3');
+  // client_credentials: a JWT-format tenant_access_token of a self-built app (D-TATV3).
+  if (app.type !== 'self-built') return { ok: false, code: 20036 };
+  const now = runtime.clock.now();
+  const lifetime = runtime.options.tokenLifetimes.appToken;
+  const token = runtime.tokens.add({
+    token: mintJwtLikeToken({
+      app_id: app.appId,
+      typ: 'tenant_access_token',
+      iat: Math.floor(now / 1000),
+    }),
+    kind: 'tenant',
+    origin: 'v3',
+    appId: app.appId,
+    tenantKey: app.tenantKeys[0],
+    scopes: [],
+    issuedAt: now,
+    expiresAt: now + lifetime * 1000,
+    servesAsAppToken: true,
+  });
+  return {
+    ok: true,
+    body: { code: 0, access_token: token.token, token_type: 'Bearer', expires_in: lifetime },
+  };
+}
