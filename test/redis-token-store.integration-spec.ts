@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  FeishuConfigError,
+  FeishuStoreUnavailableError,
+  RedisTokenStore,
+  type FeishuTokenStore,
+} from '@feishu-auth/nestjs';
+import { Redis } from 'ioredis';
+import { describeTokenStoreContract } from '../libs/feishu-auth/src/storage/token-store.contract.js';
+import { RedisServer } from './support/redis-server.js';
+
+let server: RedisServer;
+const opened: RedisTokenStore[] = [];
+
+function openStore(keyPrefix = `test:${randomUUID()}:`): RedisTokenStore {
+  const store = new RedisTokenStore({ url: server.url, keyPrefix });
+  opened.push(store);
+  return store;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves to what `pending` settled with, or to 'no answer' if it takes longer than `ms`. */
+async function settleWithin(pending: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve('no answer'), ms)));
+  try {
+    return await Promise.race([
+      pending.then(
+        () => 'resolved',
+        (error: unknown) => error,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function eventually<T>(read: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await sleep(100);
+    }
+  }
+}
+
+/** Every method once, with the arguments a real caller would pass. */
+function everyMethod(store: FeishuTokenStore): [string, () => Promise<unknown>][] {
+  const now = Date.now();
+  const record = {
+    openId: 'ou_1',
+    tenantKey: 'tk',
+    accessToken: 'a',
+    accessTokenExpiresAt: now + 1,
+    issuer: 'v2' as const,
+    updatedAt: now,
+  };
+  const profile = { openId: 'ou_1', unionId: 'on_1', tenantKey: 'tk', name: 'A' };
+  return [
+    ['getToken', () => store.getToken('app:a')],
+    ['setToken', () => store.setToken('app:a', { token: 't', expiresAt: now + 60_000 })],
+    ['deleteToken', () => store.deleteToken('app:a', 't')],
+    ['getAppTicket', () => store.getAppTicket('cli_a')],
+    ['setAppTicket', () => store.setAppTicket('cli_a', 'ticket')],
+    ['getUserToken', () => store.getUserToken('ou_1')],
+    ['setUserToken', () => store.setUserToken(record, 60)],
+    ['deleteUserToken', () => store.deleteUserToken('ou_1')],
+    ['getSession', () => store.getSession('s')],
+    [
+      'setSession',
+      () =>
+        store.setSession(
+          { id: 's', openId: 'ou_1', profile, createdAt: now, expiresAt: now + 1 },
+          60,
+        ),
+    ],
+    ['deleteSession', () => store.deleteSession('s')],
+    [
+      'setLoginState',
+      () => store.setLoginState({ state: 'st', browserBinding: 'b', createdAt: now }, 60),
+    ],
+    ['takeLoginState', () => store.takeLoginState('st')],
+    ['acquireLock', () => store.acquireLock('lock', 1000)],
+    ['releaseLock', () => store.releaseLock('lock', 'owner')],
+    ['scheduleRefresh', () => store.scheduleRefresh('user:ou_1', now)],
+    ['unscheduleRefresh', () => store.unscheduleRefresh('user:ou_1')],
+    ['getDue', () => store.getDue(now, 10)],
+  ];
+}
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+});
+
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describeTokenStoreContract('RedisTokenStore', () => {
+  const keyPrefix = `test:${randomUUID()}:`;
+  return {
+    store: new RedisTokenStore({ url: server.url, keyPrefix }),
+    now: () => Date.now(),
+    advance: sleep,
+    peer: () => new RedisTokenStore({ url: server.url, keyPrefix }),
+  };
+});
+
+describe('RedisTokenStore', () => {
+  describe('against a running Redis', () => {
+    let admin: Redis;
+
+    beforeAll(() => {
+      admin = new Redis(server.url);
+    });
+
+    afterAll(async () => {
+      await admin.quit();
+    });
+
+    it('should keep every key under keyPrefix, each record with a TTL matching its life', async () => {
+      const store = openStore('app1:');
+      const now = Date.now();
+      await store.setUserToken(
+        {
+          openId: 'ou_1',
+          tenantKey: 'tk',
+          accessToken: 'a',
+          accessTokenExpiresAt: now,
+          issuer: 'v2',
+          updatedAt: now,
+        },
+        3600,
+      );
+      await store.setSession(
+        {
+          id: 's1',
+          openId: 'ou_1',
+          profile: { openId: 'ou_1', unionId: 'u', tenantKey: 'tk', name: 'A' },
+          createdAt: now,
+          expiresAt: now,
+        },
+        600,
+      );
+      await store.setLoginState({ state: 'st1', browserBinding: 'b', createdAt: now }, 300);
+      await store.setToken('tenant:cli:tk', { token: 't', expiresAt: now + 7_200_000 });
+      await store.acquireLock('refresh:ou_1', 15_000);
+      await store.scheduleRefresh('user:ou_1', now);
+      await store.setAppTicket('cli', 'ticket');
+
+      expect((await admin.keys('app1:*')).sort()).toEqual([
+        'app1:due',
+        'app1:lock:refresh:ou_1',
+        'app1:login:st1',
+        'app1:session:s1',
+        'app1:ticket:cli',
+        'app1:token:tenant:cli:tk',
+        'app1:user:ou_1',
+      ]);
+      const ttl = async (key: string) => admin.pttl(key);
+      expect(await ttl('app1:user:ou_1')).toBeGreaterThan(3_500_000);
+      expect(await ttl('app1:user:ou_1')).toBeLessThanOrEqual(3_600_000);
+      expect(await ttl('app1:session:s1')).toBeGreaterThan(500_000);
+      expect(await ttl('app1:session:s1')).toBeLessThanOrEqual(600_000);
+      expect(await ttl('app1:login:st1')).toBeGreaterThan(200_000);
+      expect(await ttl('app1:login:st1')).toBeLessThanOrEqual(300_000);
+      expect(await ttl('app1:token:tenant:cli:tk')).toBeGreaterThan(7_000_000);
+      expect(await ttl('app1:token:tenant:cli:tk')).toBeLessThanOrEqual(7_200_000);
+      expect(await ttl('app1:lock:refresh:ou_1')).toBeLessThanOrEqual(15_000);
+      expect(await ttl('app1:lock:refresh:ou_1')).toBeGreaterThan(0);
+    });
+
+    it('should never scan the keyspace: no KEYS or SCAN among the commands it sends', async () => {
+      const store = openStore();
+      await store.getDue(0, 1); // connected before the counters are reset
+      await admin.config('RESETSTAT');
+
+      for (const [, call] of everyMethod(store)) await call();
+      await store.deleteToken('app:a');
+
+      const stats = await admin.info('commandstats');
+      expect(stats).toMatch(/cmdstat_zrangebyscore:calls=1,/);
+      expect(stats).not.toMatch(/cmdstat_(keys|scan):/);
+    });
+
+    it('should run its compare-and-delete scripts again after Redis lost them (NOSCRIPT)', async () => {
+      const store = openStore();
+      const owner = await store.acquireLock('refresh:ou_1', 10_000);
+      await admin.script('FLUSH');
+
+      await store.releaseLock('refresh:ou_1', owner!);
+
+      expect(await store.acquireLock('refresh:ou_1', 10_000)).toBeDefined();
+    });
+
+    it('should use a client it was given, and leave it open on close', async () => {
+      const client = new Redis(server.url);
+      const store = new RedisTokenStore({ client, keyPrefix: `test:${randomUUID()}:` });
+      await store.setAppTicket('cli_a', 'ticket');
+
+      await store.close();
+
+      expect(await store.getAppTicket('cli_a')).toBe('ticket');
+      expect(client.status).toBe('ready');
+      await client.quit();
+    });
+
+    it('should quit the client it created from url on close', async () => {
+      const store = new RedisTokenStore({ url: server.url });
+      await store.getAppTicket('cli_a');
+
+      await store.close();
+
+      await expect(store.getAppTicket('cli_a')).rejects.toBeInstanceOf(FeishuStoreUnavailableError);
+    });
+
+    it.each([
+      ['it created from url', (): { url?: string; client?: Redis } => ({ url: server.url })],
+      ['it was given without a commandTimeout', () => ({ client: new Redis(server.url) })],
+    ])(
+      'should give up with FeishuStoreUnavailableError when Redis stops answering, on a client %s',
+      async (_label, connection) => {
+        const options = connection();
+        const store = new RedisTokenStore({ ...options, keyPrefix: 'p:', commandTimeoutMs: 200 });
+        await store.getAppTicket('cli_a');
+        // Redis holds every command for a second: connected, but silent.
+        await admin.client('PAUSE', 1000, 'ALL');
+
+        const outcome = await settleWithin(store.getAppTicket('cli_a'), 10_000);
+
+        expect(outcome).toBeInstanceOf(FeishuStoreUnavailableError);
+        await sleep(1100);
+        await store.close();
+        await options.client?.quit();
+      },
+    );
+
+    it('should read a value another program corrupted as absent rather than crash', async () => {
+      const store = openStore('corrupt:');
+      await admin.set('corrupt:user:ou_1', '{not json', 'PX', 60_000);
+
+      expect(await store.getUserToken('ou_1')).toBeUndefined();
+    });
+  });
+
+  it.each([
+    ['neither url nor client', {}],
+    ['both url and client', { url: 'redis://127.0.0.1:1', client: {} as Redis }],
+  ])('should refuse %s with a FeishuConfigError', (_label, options) => {
+    expect(() => new RedisTokenStore(options)).toThrow(FeishuConfigError);
+  });
+
+  describe('when Redis goes down', () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+    beforeAll(() => {
+      process.on('unhandledRejection', onUnhandled);
+      process.on('uncaughtException', onUnhandled);
+    });
+
+    afterAll(async () => {
+      process.off('unhandledRejection', onUnhandled);
+      process.off('uncaughtException', onUnhandled);
+      await server.startProcess();
+    });
+
+    it('should reject every method with FeishuStoreUnavailableError within a bounded time, then work again once Redis is back', async () => {
+      const store = openStore();
+      await store.setAppTicket('cli_a', 'before-outage');
+
+      await server.stopProcess();
+
+      for (const [name, call] of everyMethod(store)) {
+        const outcome = await settleWithin(call(), 10_000);
+        expect([name, outcome]).toEqual([name, expect.any(FeishuStoreUnavailableError)]);
+      }
+
+      await server.startProcess();
+
+      expect(await eventually(() => store.getAppTicket('cli_a'))).toBeUndefined(); // no persistence
+      await store.setAppTicket('cli_a', 'after-outage');
+      expect(await store.getAppTicket('cli_a')).toBe('after-outage');
+      const owner = await store.acquireLock('refresh:ou_1', 10_000);
+      await store.releaseLock('refresh:ou_1', owner!);
+      expect(await store.acquireLock('refresh:ou_1', 10_000)).toBeDefined();
+      expect(unhandled).toEqual([]);
+    });
+
+    it('should reject with FeishuStoreUnavailableError when Redis is down from the start, and connect once it is up', async () => {
+      await server.stopProcess();
+      const store = openStore();
+
+      const outcome = await settleWithin(store.getSession('s1'), 10_000);
+      expect(outcome).toBeInstanceOf(FeishuStoreUnavailableError);
+      expect((outcome as Error).message).not.toContain('undefined');
+
+      await server.startProcess();
+
+      expect(await eventually(() => store.getSession('s1'))).toBeUndefined();
+      expect(unhandled).toEqual([]);
+    });
+  });
+});
