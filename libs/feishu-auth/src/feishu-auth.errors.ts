@@ -11,13 +11,7 @@
  * @publicApi
  */
 export type FeishuErrorKind =
-  | 'config'
-  | 'reauth'
-  | 'invalid-token'
-  | 'transient'
-  | 'rate-limited'
-  | 'timeout'
-  | 'request';
+  'config' | 'reauth' | 'invalid-token' | 'transient' | 'rate-limited' | 'timeout' | 'request';
 
 /** @publicApi */
 export interface FeishuApiErrorDetails {
@@ -36,6 +30,8 @@ export interface FeishuApiErrorDetails {
   kind: FeishuErrorKind;
   /** What to check, in words a developer acts on. */
   hint?: string;
+  /** For `rate-limited`: how long Feishu asked to wait (`x-ogw-ratelimit-reset`), in ms. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -53,6 +49,7 @@ export class FeishuApiError extends Error {
   readonly endpoint: string;
   readonly kind: FeishuErrorKind;
   readonly hint?: string;
+  readonly retryAfterMs?: number;
 
   constructor(details: FeishuApiErrorDetails) {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -64,6 +61,7 @@ export class FeishuApiError extends Error {
     this.endpoint = details.endpoint;
     this.kind = details.kind;
     this.hint = details.hint;
+    this.retryAfterMs = details.retryAfterMs;
   }
 
   /** A retry of the same request may succeed. */
@@ -111,5 +109,34 @@ export class FeishuStoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FeishuStoreUnavailableError';
+  }
+}
+
+/**
+ * A store app has no app_ticket yet (Feishu pushes one every hour and after a resend, which was
+ * just requested). Answered as 503: retry in a few seconds.
+ *
+ * @publicApi
+ */
+export class FeishuAppTicketUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FeishuAppTicketUnavailableError';
+  }
+}
+
+/**
+ * An event pushed to the events endpoint was refused: wrong verification token, bad signature,
+ * undecryptable or malformed. `status` is what the endpoint answers (400 or 401).
+ *
+ * @publicApi
+ */
+export class FeishuEventRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 401,
+  ) {
+    super(message);
+    this.name = 'FeishuEventRejectedError';
   }
 }

@@ -1,0 +1,55 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpException,
+  Inject,
+  Post,
+  Req,
+  type Type,
+} from '@nestjs/common';
+import { FEISHU_DEFAULT_EVENTS_PATH } from '../feishu-auth.constants.js';
+import { FeishuEventRejectedError } from '../feishu-auth.errors.js';
+import { toFeishuHttpException } from '../feishu-auth.http-errors.js';
+import {
+  type FeishuEventAck,
+  FeishuEventHandler,
+  type FeishuEventHeaders,
+} from './feishu-event.handler.js';
+
+interface EventRequest {
+  headers: FeishuEventHeaders;
+  rawBody?: Buffer;
+}
+
+/**
+ * `POST /feishu/events`: Feishu's event request URL for store apps (app_ticket). Add it to a
+ * module's `controllers`, or pass `eventsPath` to `FeishuAuthModule.forRoot` to mount it elsewhere.
+ * Create the app with `{ rawBody: true }` so signatures are checked over the exact bytes received.
+ *
+ * @publicApi
+ */
+@Controller(FEISHU_DEFAULT_EVENTS_PATH)
+export class FeishuEventsController {
+  constructor(@Inject(FeishuEventHandler) private readonly events: FeishuEventHandler) {}
+
+  @Post()
+  @HttpCode(200)
+  async receive(@Body() body: unknown, @Req() request: EventRequest): Promise<FeishuEventAck> {
+    try {
+      return await this.events.handle(body, request.headers, request.rawBody);
+    } catch (error) {
+      if (error instanceof FeishuEventRejectedError) {
+        throw new HttpException({ statusCode: error.status, message: error.message }, error.status);
+      }
+      throw toFeishuHttpException(error);
+    }
+  }
+}
+
+/** `FeishuEventsController` mounted at another path. */
+export function createFeishuEventsController(path: string): Type<FeishuEventsController> {
+  @Controller(path)
+  class FeishuEventsAtPathController extends FeishuEventsController {}
+  return FeishuEventsAtPathController;
+}

@@ -1,0 +1,51 @@
+import { Logger } from '@nestjs/common';
+import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import type { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
+import { sleep } from '../utils/backoff.util.js';
+
+const POLL_INTERVAL_MS = 50;
+
+/**
+ * The cross-instance half of single-flight: the store's leased lock decides which instance renews
+ * a token; the others poll the store for its result, bounded by `refresh.lockWaitMs`. Internal.
+ */
+export class RefreshLock {
+  private readonly logger = new Logger('FeishuTokenService');
+
+  constructor(
+    private readonly store: FeishuTokenStore,
+    private readonly options: ResolvedFeishuAuthOptions,
+  ) {}
+
+  acquire(key: string): Promise<string | undefined> {
+    return this.store.acquireLock(`lock:${key}`, this.options.refresh.lockLeaseMs);
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    try {
+      await this.store.releaseLock(`lock:${key}`, owner);
+    } catch (error) {
+      // The lease frees it anyway; a failed release must not fail the renewal that succeeded.
+      this.logger.warn(`Could not release the refresh lock of ${key}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Polls `read` until `isDone` accepts what it returns or `refresh.lockWaitMs` has passed.
+   * Resolves to the last value read and whether it was accepted.
+   */
+  async waitFor<T>(
+    read: () => Promise<T>,
+    isDone: (value: T) => boolean,
+  ): Promise<{ value: T; done: boolean }> {
+    const { clock } = this.options;
+    const deadline = clock() + this.options.refresh.lockWaitMs;
+    const interval = Math.max(1, Math.min(POLL_INTERVAL_MS, this.options.refresh.lockWaitMs));
+    for (;;) {
+      await sleep(interval);
+      const value = await read();
+      if (isDone(value)) return { value, done: true };
+      if (clock() >= deadline) return { value, done: false };
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
+import { FeishuApiError } from '../feishu-auth.errors.js';
+import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+
+/** @publicApi */
+export type FeishuTokenKind = 'app' | 'tenant' | 'user';
+
+/**
+ * Counters of the token lifecycle, for a status page or metrics. Carries no token.
+ *
+ * @publicApi
+ */
+export interface FeishuTokenStatus {
+  /** Successful renewals by token kind. */
+  refreshes: Record<FeishuTokenKind, number>;
+  /** Of those, renewals started by the scheduler before anyone asked. */
+  proactiveRefreshes: number;
+  /** Failed renewals by error kind (`FeishuApiError.kind`, or the error's name). */
+  failures: Record<string, number>;
+  /** Callers that had to wait for Feishu because no usable token was cached. */
+  callerWaits: number;
+  /** Epoch ms of the last successful renewal. */
+  lastRefreshAt?: number;
+  /** Epoch ms of the last failed renewal. */
+  lastFailureAt?: number;
+  /** Epoch ms of the next scheduled app or tenant renewal known to this instance. */
+  nextAppTokenDueAt?: number;
+  /** Whether the proactive refresh interval is registered. */
+  schedulerRunning: boolean;
+  /** Ticks of the proactive refresh interval run so far. */
+  schedulerTicks: number;
+}
+
+/**
+ * Counts renewals and failures, fires `onTokenRefreshed` / `onTokenRefreshFailed`, and logs a
+ * failing renewal once (until it recovers). Internal.
+ */
+@Injectable()
+export class TokenStatusTracker {
+  private readonly logger = new Logger('FeishuTokenService');
+  private readonly state: FeishuTokenStatus = {
+    refreshes: { app: 0, tenant: 0, user: 0 },
+    proactiveRefreshes: 0,
+    failures: {},
+    callerWaits: 0,
+    schedulerRunning: false,
+    schedulerTicks: 0,
+  };
+  private readonly appTokenDue = new Map<string, number>();
+  private readonly failing = new Set<string>();
+
+  constructor(@Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions) {}
+
+  refreshed(kind: FeishuTokenKind, subject: string, expiresAt: number, proactive: boolean): void {
+    this.state.refreshes[kind]++;
+    if (proactive) this.state.proactiveRefreshes++;
+    this.state.lastRefreshAt = this.options.clock();
+    const label = `${kind}:${subject}`;
+    if (this.failing.delete(label))
+      this.logger.log(`Renewal of the ${kind} token (${subject}) recovered.`);
+    safely(
+      () => this.options.onTokenRefreshed?.({ kind, subject, expiresAt, proactive }),
+      this.logger,
+    );
+  }
+
+  failed(kind: FeishuTokenKind, subject: string, error: Error, stillValid: boolean): void {
+    const errorKind = error instanceof FeishuApiError ? error.kind : error.name;
+    this.state.failures[errorKind] = (this.state.failures[errorKind] ?? 0) + 1;
+    this.state.lastFailureAt = this.options.clock();
+    const label = `${kind}:${subject}`;
+    if (!this.failing.has(label)) {
+      this.failing.add(label);
+      this.logger.warn(
+        `Renewal of the ${kind} token (${subject}) failed: ${describeError(error)}` +
+          (stillValid ? '; the cached token is still valid and keeps being served.' : '.'),
+      );
+    }
+    safely(
+      () => this.options.onTokenRefreshFailed?.({ kind, subject, error, stillValid }),
+      this.logger,
+    );
+  }
+
+  /** A renewal that ended the failure streak without a refresh (e.g. the user was forgotten). */
+  forget(kind: FeishuTokenKind, subject: string): void {
+    this.failing.delete(`${kind}:${subject}`);
+  }
+
+  callerWaited(): void {
+    this.state.callerWaits++;
+  }
+
+  appTokenScheduled(key: string, dueAt: number): void {
+    this.appTokenDue.set(key, dueAt);
+  }
+
+  schedulerTick(): void {
+    this.state.schedulerTicks++;
+  }
+
+  schedulerRunning(running: boolean): void {
+    this.state.schedulerRunning = running;
+  }
+
+  snapshot(): FeishuTokenStatus {
+    const dues = [...this.appTokenDue.values()];
+    return {
+      ...this.state,
+      refreshes: { ...this.state.refreshes },
+      failures: { ...this.state.failures },
+      nextAppTokenDueAt: dues.length > 0 ? Math.min(...dues) : undefined,
+    };
+  }
+}
+
+function describeError(error: Error): string {
+  if (error instanceof FeishuApiError) {
+    return `${error.message} [kind ${error.kind}, endpoint ${error.endpoint}${error.logId ? `, logid ${error.logId}` : ''}]`;
+  }
+  return `${error.name}: ${error.message}`;
+}
+
+function safely(callback: () => void, logger: Logger): void {
+  try {
+    callback();
+  } catch (error) {
+    logger.error(
+      `A token lifecycle callback threw: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

@@ -1,0 +1,288 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
+import { FeishuApiError, FeishuReauthRequiredError } from '../feishu-auth.errors.js';
+import * as messages from '../feishu-auth.messages.js';
+import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import { REAUTH_CODES, USED_REFRESH_TOKEN_CODES } from '../http/feishu-error-codes.js';
+import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
+import {
+  FeishuTokenStore,
+  type FeishuUserTokenRecord,
+} from '../interfaces/feishu-token-store.interface.js';
+import { FeishuOAuthClient, type FeishuUserTokenSet } from '../oauth/feishu-oauth.client.js';
+import { fullJitterDelay } from '../utils/backoff.util.js';
+import { fingerprint } from '../utils/fingerprint.util.js';
+import { SingleFlight } from '../utils/single-flight.util.js';
+import { RefreshLock } from './refresh-lock.js';
+import { TokenStatusTracker } from './token-status.tracker.js';
+
+/** Refresh codes after which the record is useless (besides the reauth codes): the app cannot refresh. */
+const DEAD_RECORD_CODES: ReadonlySet<number> = new Set([...REAUTH_CODES, 20024, 20074]);
+/** Without a refresh token the record lives as long as the access token. */
+const MIN_RECORD_TTL_SECONDS = 60;
+const FAILURE_BACKOFF_BASE_MS = 1_000;
+const FAILURE_BACKOFF_MAX_MS = 60_000;
+
+/**
+ * User access tokens: served from the store while they have more than
+ * `refresh.userTokenMarginSeconds` left, otherwise refreshed on the family that issued them with
+ * single-flight (in-process promise + the store lock across instances, double-checked after
+ * acquiring). The rotated refresh token is stored before the new access token is returned: a
+ * refresh token is single use, so losing the new one logs the user out. Internal.
+ */
+@Injectable()
+export class UserTokenManager {
+  private readonly logger = new Logger('FeishuTokenService');
+  private readonly refreshes = new SingleFlight<string | undefined>();
+  private readonly failures = new Map<string, number>();
+  private readonly lock: RefreshLock;
+
+  constructor(
+    @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
+    @Inject(FeishuTokenStore) private readonly store: FeishuTokenStore,
+    private readonly oauth: FeishuOAuthClient,
+    private readonly status: TokenStatusTracker,
+  ) {
+    this.lock = new RefreshLock(store, options);
+  }
+
+  async getUserAccessToken(openId: string): Promise<string> {
+    const record = await this.store.getUserToken(openId);
+    if (!record) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
+    if (!this.isDue(record, this.options.clock())) return record.accessToken;
+    const token = await this.refreshes.run(openId, () => this.refresh(openId, record, false, true));
+    return token!;
+  }
+
+  /** Persists a user's tokens after a code exchange (or any grant) and schedules their refresh. */
+  async saveUserTokens(
+    profile: Pick<FeishuProfile, 'openId' | 'tenantKey'>,
+    tokens: FeishuUserTokenSet,
+  ): Promise<FeishuUserTokenRecord> {
+    const record = this.toRecord(profile.openId, profile.tenantKey, tokens);
+    await this.persist(record);
+    return record;
+  }
+
+  /** Deletes the user's tokens and their refresh schedule (logout). */
+  async forgetUser(openId: string): Promise<void> {
+    this.failures.delete(openId);
+    this.status.forget('user', openId);
+    await Promise.all([
+      this.store.deleteUserToken(openId),
+      this.store.unscheduleRefresh(`user:${openId}`),
+    ]);
+  }
+
+  /**
+   * Marks the access token as expired if it is still the stored one (Feishu rejected it early), so
+   * the next `getUserAccessToken` refreshes it.
+   */
+  async invalidate(openId: string, accessToken: string): Promise<void> {
+    const record = await this.store.getUserToken(openId);
+    if (!record || record.accessToken !== accessToken) return;
+    const now = this.options.clock();
+    await this.store.setUserToken(
+      { ...record, accessTokenExpiresAt: now, updatedAt: now },
+      this.ttlSeconds(record),
+    );
+  }
+
+  /** Scheduler entry: refreshes a due user unless another instance is doing it. */
+  async refreshProactively(openId: string): Promise<void> {
+    const record = await this.store.getUserToken(openId);
+    if (!record) {
+      await this.store.unscheduleRefresh(`user:${openId}`);
+      return;
+    }
+    if (!this.isDue(record, this.options.clock())) {
+      await this.schedule(record);
+      return;
+    }
+    try {
+      await this.refreshes.run(openId, () => this.refresh(openId, record, true, false));
+    } catch {
+      // Reported through the status tracker; a reauth already deleted the record.
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Resolves the access token to use, `undefined` when skipped because another instance holds the lock. */
+  private async refresh(
+    openId: string,
+    seen: FeishuUserTokenRecord,
+    proactive: boolean,
+    waitForOthers: boolean,
+  ): Promise<string | undefined> {
+    const owner = await this.lock.acquire(`user:${openId}`);
+    if (!owner) {
+      if (!waitForOthers) return undefined;
+      return this.waitForOtherInstance(openId, seen);
+    }
+    try {
+      const current = await this.store.getUserToken(openId);
+      if (!current) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
+      if (!this.isDue(current, this.options.clock())) return current.accessToken;
+      return await this.rotate(current, proactive);
+    } finally {
+      await this.lock.release(`user:${openId}`, owner);
+    }
+  }
+
+  private async waitForOtherInstance(openId: string, seen: FeishuUserTokenRecord): Promise<string> {
+    const { value, done } = await this.lock.waitFor(
+      () => this.store.getUserToken(openId),
+      (record) => record === undefined || record.updatedAt > seen.updatedAt,
+    );
+    if (done && !value) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
+    if (done && value && !this.isExpired(value, this.options.clock())) return value.accessToken;
+    if (!this.isExpired(seen, this.options.clock())) return seen.accessToken;
+    throw new FeishuApiError({
+      code: -1,
+      message: messages.refreshLockTimeoutMessage(),
+      endpoint: 'refresh_token',
+      kind: 'transient',
+    });
+  }
+
+  private async rotate(current: FeishuUserTokenRecord, proactive: boolean): Promise<string> {
+    const { openId } = current;
+    const now = this.options.clock();
+    if (!current.refreshToken) {
+      if (!this.isExpired(current, now)) return current.accessToken;
+      return this.reauth(current, messages.noRefreshTokenMessage());
+    }
+    if (current.refreshTokenExpiresAt !== undefined && current.refreshTokenExpiresAt <= now) {
+      return this.reauth(current, messages.refreshTokenExpiredMessage());
+    }
+    let tokens: FeishuUserTokenSet;
+    try {
+      tokens = await this.oauth.refreshUserToken(current.refreshToken, current.issuer);
+    } catch (error) {
+      return this.onRefreshFailure(current, error as Error, proactive);
+    }
+    const record = this.toRecord(openId, current.tenantKey, tokens, current);
+    await this.persist(record);
+    this.failures.delete(openId);
+    this.status.refreshed('user', openId, record.accessTokenExpiresAt, proactive);
+    return record.accessToken;
+  }
+
+  private async onRefreshFailure(
+    current: FeishuUserTokenRecord,
+    error: Error,
+    proactive: boolean,
+  ): Promise<string> {
+    const { openId } = current;
+    if (error instanceof FeishuApiError && USED_REFRESH_TOKEN_CODES.has(error.code)) {
+      // Another caller (without a shared lock, or whose lease ran out) may have rotated it already.
+      const latest = await this.store.getUserToken(openId);
+      if (
+        latest &&
+        latest.refreshToken !== current.refreshToken &&
+        !this.isExpired(latest, this.options.clock())
+      ) {
+        return latest.accessToken;
+      }
+    }
+    if (
+      error instanceof FeishuApiError &&
+      (DEAD_RECORD_CODES.has(error.code) || error.kind === 'reauth')
+    ) {
+      this.status.failed('user', openId, error, false);
+      return this.reauth(current, messages.refreshRefusedMessage(error.code), error, false);
+    }
+    const now = this.options.clock();
+    const stillValid = !this.isExpired(current, now);
+    this.status.failed('user', openId, error, stillValid);
+    await this.rescheduleAfterFailure(current);
+    this.logger.debug(
+      `Refresh of user ${openId} (refresh token ${fingerprint(current.refreshToken ?? '')}) failed` +
+        `${proactive ? ' in the background' : ''}.`,
+    );
+    if (stillValid) return current.accessToken;
+    throw error;
+  }
+
+  private async reauth(
+    current: FeishuUserTokenRecord,
+    reason: string,
+    cause?: unknown,
+    report = true,
+  ): Promise<never> {
+    await this.forgetUser(current.openId);
+    const error = new FeishuReauthRequiredError(current.openId, reason, { cause });
+    if (report) this.status.failed('user', current.openId, error, false);
+    throw error;
+  }
+
+  private toRecord(
+    openId: string,
+    tenantKey: string,
+    tokens: FeishuUserTokenSet,
+    previous?: FeishuUserTokenRecord,
+  ): FeishuUserTokenRecord {
+    const now = this.options.clock();
+    const rotated = tokens.refreshToken !== undefined;
+    return {
+      openId,
+      tenantKey,
+      accessToken: tokens.accessToken,
+      accessTokenExpiresAt: now + tokens.expiresIn * 1000,
+      // Feishu always rotates; should an answer omit the refresh token, the old one is still the latest.
+      refreshToken: rotated ? tokens.refreshToken : previous?.refreshToken,
+      refreshTokenExpiresAt: rotated
+        ? tokens.refreshTokenExpiresIn === undefined
+          ? undefined
+          : now + tokens.refreshTokenExpiresIn * 1000
+        : previous?.refreshTokenExpiresAt,
+      scope: tokens.scope ?? previous?.scope,
+      issuer: tokens.issuer,
+      updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
+    };
+  }
+
+  private async persist(record: FeishuUserTokenRecord): Promise<void> {
+    await this.store.setUserToken(record, this.ttlSeconds(record));
+    await this.schedule(record);
+  }
+
+  private async schedule(record: FeishuUserTokenRecord): Promise<void> {
+    if (!this.options.refresh.proactiveUserRefresh || !record.refreshToken) return;
+    await this.store.scheduleRefresh(`user:${record.openId}`, this.dueAt(record));
+  }
+
+  private async rescheduleAfterFailure(record: FeishuUserTokenRecord): Promise<void> {
+    if (!this.options.refresh.proactiveUserRefresh) return;
+    const attempt = (this.failures.get(record.openId) ?? 0) + 1;
+    this.failures.set(record.openId, attempt);
+    const retryAt =
+      this.options.clock() +
+      fullJitterDelay(attempt, FAILURE_BACKOFF_BASE_MS, FAILURE_BACKOFF_MAX_MS);
+    await this.store.scheduleRefresh(
+      `user:${record.openId}`,
+      Math.max(retryAt, this.options.clock() + FAILURE_BACKOFF_BASE_MS),
+    );
+  }
+
+  /** The record lives as long as it can still produce an access token. */
+  private ttlSeconds(record: FeishuUserTokenRecord): number {
+    const end = record.refreshToken
+      ? (record.refreshTokenExpiresAt ?? record.accessTokenExpiresAt + 365 * 24 * 3600 * 1000)
+      : record.accessTokenExpiresAt;
+    return Math.max(MIN_RECORD_TTL_SECONDS, Math.ceil((end - this.options.clock()) / 1000));
+  }
+
+  private dueAt(record: FeishuUserTokenRecord): number {
+    return record.accessTokenExpiresAt - this.options.refresh.userTokenMarginSeconds * 1000;
+  }
+
+  private isDue(record: FeishuUserTokenRecord, now: number): boolean {
+    return now >= this.dueAt(record);
+  }
+
+  private isExpired(record: FeishuUserTokenRecord, now: number): boolean {
+    return record.accessTokenExpiresAt <= now;
+  }
+}
