@@ -38,25 +38,6 @@ export {
   type FeishuHttpExceptionOptions,
 } from './feishu-auth.http-errors.js';
 export type { FeishuUserTokenSet, ExchangeCodeInput } from './oauth/feishu-oauth.client.js';
-export { FeishuAuthModule } from './feishu-auth.module.js';
-export type { FeishuAuthModuleExtras } from './feishu-auth.module-definition.js';
-export { TokenService } from './services/token.service.js';
-export type { FeishuTokenKind, FeishuTokenStatus } from './services/token-status.tracker.js';
-export { FeishuClient, type FeishuRequestOptions } from './services/feishu.client.js';
-export {
-  FeishuEventHandler,
-  type FeishuEventAck,
-  type FeishuEventHeaders,
-} from './events/feishu-event.handler.js';
-export {
-  FeishuEventsController,
-  createFeishuEventsController,
-} from './events/feishu-events.controller.js';
-export {
-  toFeishuHttpException,
-  type FeishuHttpExceptionOptions,
-} from './feishu-auth.http-errors.js';
-export type { FeishuUserTokenSet, ExchangeCodeInput } from './oauth/feishu-oauth.client.js';
 export { FEISHU_STRATEGY_NAME } from './feishu-auth.constants.js';
 export {
   FeishuApiError,
