@@ -154,7 +154,11 @@ export function validateAuthorizeRequest(
   const scopes = splitScopes(query.get('scope') ?? undefined);
   if (scopes.length > MAX_SCOPES)
     return refuse(400, 20063, `At most ${MAX_SCOPES} scopes may be requested.`);
-  const disabled = scopes.filter((scope) => !app.scopes.includes(scope));
+  // offline_access is not refused when the app lacks it: it is simply not granted, so the token
+  // answer has no refresh_token (what a library that always requests it must cope with).
+  const disabled = scopes.filter(
+    (scope) => !app.scopes.includes(scope) && scope !== OFFLINE_ACCESS,
+  );
   if (disabled.length > 0) {
     return refuse(400, 20027, `These scopes are not enabled for the app: ${disabled.join(' ')}`);
   }
@@ -168,7 +172,7 @@ export function validateAuthorizeRequest(
     request: {
       app,
       redirectUri,
-      scopes: [...new Set(scopes)],
+      scopes: [...new Set(scopes)].filter((scope) => app.scopes.includes(scope)),
       state: query.get('state') ?? undefined,
       codeChallenge,
       codeChallengeMethod: codeChallenge ? method : undefined,
@@ -195,3 +199,5 @@ export function withQuery(uri: string, params: Record<string, string | undefined
     : '?';
   return `${base}${separator}${search.toString()}${fragment}`;
 }
+
+const OFFLINE_ACCESS = 'offline_access';
