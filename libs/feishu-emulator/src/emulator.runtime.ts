@@ -15,7 +15,6 @@ export interface EmulatorRuntime {
   readonly codes: AuthorizationCodes;
   /** The latest app_ticket pushed per app; only it is accepted. */
   readonly appTickets: Map<string, string>;
-  readonly url: string;
   findApp(appId: string | undefined): EmulatorApp | undefined;
   findUser(openId: string | undefined): EmulatorUser | undefined;
   /** Push a fresh app_ticket soon (after a resend request); never throws. */

@@ -273,7 +273,6 @@ export class FeishuEmulator implements EmulatorControl {
   }
 
   private createRuntime(): EmulatorRuntime {
-    const emulator = this;
     return {
       options: this.options,
       clock: this.clock,
@@ -282,9 +281,6 @@ export class FeishuEmulator implements EmulatorControl {
       tokens: this.tokens,
       codes: this.codes,
       appTickets: this.appTickets,
-      get url() {
-        return emulator.baseUrl;
-      },
       findApp: (appId) =>
         appId === undefined ? undefined : this.apps.find((app) => app.appId === appId),
       findUser: (openId) =>
