@@ -1,0 +1,174 @@
+import { FeishuConfigError } from './feishu-auth.errors.js';
+import { resolveFeishuAuthOptions } from './feishu-auth.options.js';
+import type { FeishuAuthModuleOptions } from './interfaces/feishu-auth-module-options.interface.js';
+
+const SECRET = 'super-secret-app-secret-value';
+const SESSION_SECRET = 'session-secret-of-32-characters!';
+
+function valid(overrides: Record<string, unknown> = {}): FeishuAuthModuleOptions {
+  return {
+    appId: 'cli_a1b2c3d4e5f6',
+    appSecret: SECRET,
+    redirectUri: 'https://example.com/auth/feishu/callback',
+    session: { secret: SESSION_SECRET },
+    ...overrides,
+  } as FeishuAuthModuleOptions;
+}
+
+function configError(options: unknown): FeishuConfigError {
+  try {
+    resolveFeishuAuthOptions(options as FeishuAuthModuleOptions);
+  } catch (error) {
+    if (error instanceof FeishuConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a FeishuConfigError');
+}
+
+describe('resolveFeishuAuthOptions', () => {
+  it('should apply every default to minimal options', () => {
+    const resolved = resolveFeishuAuthOptions(valid());
+
+    expect(resolved.appType).toBe('self-built');
+    expect(resolved.domain).toEqual({
+      open: 'https://open.feishu.cn',
+      accounts: 'https://accounts.feishu.cn',
+    });
+    expect(resolved.scopes).toEqual(['offline_access']);
+    expect(resolved.loginPath).toBe('/auth/feishu/login');
+    expect(resolved.tokenEndpoint).toBe('v2');
+    expect(resolved.session).toMatchObject({
+      secrets: [SESSION_SECRET],
+      cookieName: 'feishu_session',
+      ttlSeconds: 604800,
+    });
+    expect(resolved.http).toEqual({
+      timeoutMs: 10000,
+      retries: 2,
+      retryBaseDelayMs: 200,
+      retryMaxDelayMs: 2000,
+    });
+    expect(resolved.refresh).toEqual({
+      intervalMs: 30000,
+      appTokenMarginSeconds: 1800,
+      userTokenMarginSeconds: 300,
+      proactiveUserRefresh: true,
+      maxRefreshesPerSecond: 20,
+      lockLeaseMs: 15000,
+      lockWaitMs: 20000,
+    });
+  });
+
+  it('should resolve the lark brand and explicit base URLs without trailing slashes', () => {
+    expect(resolveFeishuAuthOptions(valid({ domain: 'lark' })).domain).toEqual({
+      open: 'https://open.larksuite.com',
+      accounts: 'https://accounts.larksuite.com',
+    });
+    expect(
+      resolveFeishuAuthOptions(
+        valid({ domain: { open: 'http://127.0.0.1:4000/', accounts: 'http://127.0.0.1:4000' } }),
+      ).domain,
+    ).toEqual({ open: 'http://127.0.0.1:4000', accounts: 'http://127.0.0.1:4000' });
+  });
+
+  it('should add offline_access to the scopes once', () => {
+    expect(
+      resolveFeishuAuthOptions(valid({ scopes: ['contact:user.email:readonly', 'offline_access'] }))
+        .scopes,
+    ).toEqual(['contact:user.email:readonly', 'offline_access']);
+  });
+
+  it.each([
+    ['appId', { appId: '' }, /"appId".*cli_/],
+    ['appId', { appId: 'cli with space' }, /"appId"/],
+    ['appSecret', { appSecret: undefined }, /"appSecret"/],
+    ['appType', { appType: 'isv' }, /"appType" must be 'self-built' or 'store'/],
+    [
+      'redirectUri',
+      { redirectUri: '/callback' },
+      /"redirectUri" must be an absolute http\(s\) URL/,
+    ],
+    ['redirectUri', { redirectUri: 'ftp://example.com/cb' }, /"redirectUri"/],
+    ['redirectUri', { redirectUri: 'https://example.com/cb#x' }, /"redirectUri"/],
+    ['domain', { domain: 'feishu.cn' }, /"domain" must be 'feishu', 'lark'/],
+    ['domain', { domain: { open: 'http://x' } }, /"domain"/],
+    ['scopes', { scopes: ['a b'] }, /"scopes"/],
+    ['scopes', { scopes: 'contact' }, /"scopes"/],
+    ['session', { session: undefined }, /"session" is required/],
+    [
+      'session.secret',
+      { session: { secret: 'short' } },
+      /"session.secret" must be a string of at least 16/,
+    ],
+    [
+      'session.secret[1]',
+      { session: { secret: [SESSION_SECRET, 'short'] } },
+      /"session.secret\[1\]"/,
+    ],
+    ['session.secure', { session: { secret: SESSION_SECRET, secure: 'yes' } }, /"session.secure"/],
+    ['http.timeoutMs', { http: { timeoutMs: 0 } }, /"http.timeoutMs" must be an integer >= 1/],
+    [
+      'http.retries',
+      { http: { retries: 1.5 } },
+      /"http.retries" must be an integer between 0 and 10/,
+    ],
+    [
+      'refresh.maxRefreshesPerSecond',
+      { refresh: { maxRefreshesPerSecond: 100 } },
+      /between 1 and 50/,
+    ],
+    ['refresh.lockLeaseMs', { refresh: { lockLeaseMs: 60000 } }, /"refresh.lockLeaseMs"/],
+    ['tokenEndpoint', { tokenEndpoint: 'v4' }, /"tokenEndpoint"/],
+    ['loginPath', { loginPath: 'https://evil.example/login' }, /"loginPath" must be a local path/],
+    ['encryption', { encryption: { keys: [] } }, /"encryption.keys" must be a non-empty array/],
+    [
+      'encryption key',
+      { encryption: { keys: [{ id: 'k1', key: 'not-32-bytes' }] } },
+      /\[0\]\.key is not 32 bytes/,
+    ],
+    ['store', { store: { getToken: () => undefined } }, /"store" must implement FeishuTokenStore/],
+    ['events.encryptKey', { events: { encryptKey: '' } }, /"events.encryptKey"/],
+    ['onTokenRefreshed', { onTokenRefreshed: 'log' }, /"onTokenRefreshed" must be a function/],
+  ])('should reject a bad %s with one message naming it', (_name, overrides, message) => {
+    const error = configError(valid(overrides));
+
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/^FeishuAuthModule: /);
+  });
+
+  it('should never put a secret in the message', () => {
+    const appSecret = 'app secret with whitespace';
+    const sessionSecret = 'too-short-secret'.slice(0, 12);
+    const key = 'c2hvcnQta2V5';
+
+    expect(configError(valid({ appSecret })).message).not.toContain(appSecret);
+    expect(configError(valid({ session: { secret: sessionSecret } })).message).not.toContain(
+      sessionSecret,
+    );
+    expect(configError(valid({ encryption: { keys: [{ id: 'k1', key }] } })).message).not.toContain(
+      key,
+    );
+  });
+
+  it('should reject missing options', () => {
+    expect(configError(undefined).message).toMatch(/no options were given/);
+  });
+
+  it('should accept a 32-byte key in hex or base64', () => {
+    const hex = 'ab'.repeat(32);
+    const base64 = Buffer.alloc(32, 7).toString('base64');
+
+    expect(
+      resolveFeishuAuthOptions(
+        valid({
+          encryption: {
+            keys: [
+              { id: 'a', key: hex },
+              { id: 'b', key: base64 },
+            ],
+          },
+        }),
+      ).encryption?.keys,
+    ).toHaveLength(2);
+  });
+});
