@@ -327,6 +327,10 @@ export class RedisTokenStore implements FeishuTokenStore {
     const RedisClient = await loadIoredis();
     const client = new RedisClient(url, this.clientOptions());
     client.on('error', (error: unknown) => this.onConnectionError(error));
+    // A lost connection may come back before any error is emitted: still worth one warning.
+    client.on('reconnecting', () =>
+      this.onConnectionError(new Error('connection lost, reconnecting')),
+    );
     client.on('ready', () => this.onReady());
     return client;
   }
