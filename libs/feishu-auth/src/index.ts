@@ -37,7 +37,11 @@ export {
   toFeishuHttpException,
   type FeishuHttpExceptionOptions,
 } from './feishu-auth.http-errors.js';
-export type { FeishuUserTokenSet, ExchangeCodeInput } from './oauth/feishu-oauth.client.js';
+export {
+  FeishuOAuthClient,
+  type FeishuUserTokenSet,
+  type ExchangeCodeInput,
+} from './oauth/feishu-oauth.client.js';
 export { FEISHU_STRATEGY_NAME } from './feishu-auth.constants.js';
 export {
   FeishuApiError,

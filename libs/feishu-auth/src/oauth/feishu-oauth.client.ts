@@ -64,7 +64,10 @@ const USER_INFO_PATH = '/open-apis/authen/v1/user_info';
 
 /**
  * Exchanges authorization codes and refreshes user tokens on the configured endpoint family
- * (v2, v3 or legacy v1 OIDC), and reads the user's profile. Internal.
+ * (v2, v3 or legacy v1 OIDC), and reads the user's profile. For apps that run their own login:
+ * hand the result of `exchangeCode` to `TokenService.saveUserTokens`.
+ *
+ * @publicApi
  */
 @Injectable()
 export class FeishuOAuthClient {

@@ -1,0 +1,169 @@
+import type { INestApplication } from '@nestjs/common';
+import { FeishuEmulator } from '@feishu-auth/emulator';
+import {
+  FeishuClient,
+  FeishuOAuthClient,
+  FeishuReauthRequiredError,
+  FeishuTokenStore,
+  TokenService,
+  type FeishuAuthModuleOptions,
+} from '@feishu-auth/nestjs';
+import {
+  emulatorOptions,
+  REDIRECT_URI,
+  SELF_BUILT,
+  startCoreApp,
+} from './helpers/feishu-core.helper.js';
+
+describe('TokenService user tokens (e2e, emulator)', () => {
+  let emulator: FeishuEmulator;
+  let app: INestApplication | undefined;
+
+  beforeEach(async () => {
+    emulator = await FeishuEmulator.start();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await emulator.close();
+  });
+
+  async function start(
+    overrides: Partial<FeishuAuthModuleOptions> = {},
+  ): Promise<INestApplication> {
+    ({ app } = await startCoreApp(
+      emulatorOptions(emulator, { refresh: { proactiveUserRefresh: false }, ...overrides }),
+    ));
+    return app;
+  }
+
+  /** Signs a user in without a browser: a code from the emulator, exchanged by the OAuth client. */
+  async function signIn(nest: INestApplication, openId: string): Promise<void> {
+    const code = emulator.issueAuthorizationCode({
+      appId: SELF_BUILT.appId,
+      openId,
+      scopes: ['offline_access'],
+      redirectUri: REDIRECT_URI,
+    });
+    const oauth = nest.get(FeishuOAuthClient);
+    const tokens = await oauth.exchangeCode({ code });
+    const profile = await oauth.getUserInfo(tokens.accessToken);
+    await nest.get(TokenService).saveUserTokens(profile, tokens);
+  }
+
+  it('should serve a stored user token without calling Feishu while it is not due', async () => {
+    const nest = await start();
+    const openId = emulator.users[0]!.openId;
+    await signIn(nest, openId);
+
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, () => nest.get(TokenService).getUserAccessToken(openId)),
+    );
+
+    expect(new Set(tokens).size).toBe(1);
+    expect(emulator.stats()['token.v2.refresh_token'] ?? 0).toBe(0);
+  });
+
+  it('should refresh a due user once for 100 concurrent callers and store the rotated refresh token', async () => {
+    const nest = await start();
+    const openId = emulator.users[0]!.openId;
+    emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
+    await signIn(nest, openId);
+    const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
+    const before = await store.getUserToken(openId);
+    emulator.setTokenLifetimes({ accessToken: 7200 });
+
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, () => nest.get(TokenService).getUserAccessToken(openId)),
+    );
+
+    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(new Set(tokens).size).toBe(1);
+    const after = await store.getUserToken(openId);
+    expect(after?.accessToken).toBe(tokens[0]);
+    expect(after?.accessToken).not.toBe(before?.accessToken);
+    expect(after?.refreshToken).not.toBe(before?.refreshToken);
+    const me = await nest
+      .get(FeishuClient)
+      .request<{ calendars: unknown[] }>('GET', '/open-apis/calendar/v4/calendars/primary', {
+        token: 'user',
+        openId,
+      });
+    expect(me.calendars).toHaveLength(1);
+  });
+
+  it('should delete the record and require a new sign-in when the refresh token is dead', async () => {
+    const nest = await start();
+    const openId = emulator.users[0]!.openId;
+    emulator.setTokenLifetimes({ accessToken: 60 });
+    await signIn(nest, openId);
+    emulator.revokeRefreshTokens(openId);
+
+    const failure = nest.get(TokenService).getUserAccessToken(openId);
+
+    await expect(failure).rejects.toBeInstanceOf(FeishuReauthRequiredError);
+    await expect(failure).rejects.toMatchObject({ openId });
+    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(await nest.get<FeishuTokenStore>(FeishuTokenStore).getUserToken(openId)).toBeUndefined();
+    await expect(nest.get(TokenService).getUserAccessToken(openId)).rejects.toBeInstanceOf(
+      FeishuReauthRequiredError,
+    );
+    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+  });
+
+  it('should serve the still-valid token when the refresh fails transiently', async () => {
+    const nest = await start({ http: { retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 1 } });
+    const openId = emulator.users[0]!.openId;
+    emulator.setTokenLifetimes({ accessToken: 60 });
+    await signIn(nest, openId);
+    const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
+    const stored = await store.getUserToken(openId);
+    emulator.failNext({ endpoint: 'token.v2.refresh_token', status: 500 });
+
+    const token = await nest.get(TokenService).getUserAccessToken(openId);
+
+    expect(token).toBe(stored?.accessToken);
+    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect((await store.getUserToken(openId))?.refreshToken).toBe(stored?.refreshToken);
+  });
+
+  it('should refresh user tokens in the background before they are due', async () => {
+    const nest = await start({
+      refresh: { proactiveUserRefresh: true, intervalMs: 50, userTokenMarginSeconds: 300 },
+    });
+    const openId = emulator.users[0]!.openId;
+    emulator.setTokenLifetimes({ accessToken: 60 });
+    await signIn(nest, openId);
+    emulator.setTokenLifetimes({ accessToken: 7200 });
+
+    await waitUntil(() => (emulator.stats()['token.v2.refresh_token'] ?? 0) >= 1);
+    await waitUntil(() => nest.get(TokenService).status().refreshes.user >= 1);
+
+    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    const status = nest.get(TokenService).status();
+    expect(status.proactiveRefreshes).toBe(1);
+    await nest.get(TokenService).getUserAccessToken(openId);
+    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+  });
+
+  it('should forget a user on logout', async () => {
+    const nest = await start();
+    const openId = emulator.users[0]!.openId;
+    await signIn(nest, openId);
+
+    await nest.get(TokenService).forgetUser(openId);
+
+    await expect(nest.get(TokenService).getUserAccessToken(openId)).rejects.toBeInstanceOf(
+      FeishuReauthRequiredError,
+    );
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
