@@ -202,7 +202,10 @@ export class FeishuEmulator implements EmulatorControl {
     const app = this.requireApp(input.appId);
     const user = this.users.find((candidate) => candidate.openId === input.openId);
     if (!user) throw new Error(`unknown user: ${String(input.openId)}`);
-    const scopes = input.scopes ?? [];
+    // As on the authorize page: offline_access an app lacks is silently not granted.
+    const scopes = (input.scopes ?? []).filter(
+      (scope) => scope !== 'offline_access' || app.scopes.includes(scope),
+    );
     const disabled = scopes.filter((scope) => !app.scopes.includes(scope));
     if (disabled.length > 0)
       throw new Error(`scopes not enabled for ${app.appId} (20027): ${disabled.join(' ')}`);
