@@ -3,13 +3,13 @@ import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.j
 /** Which tokens a route handler's parameters ask for; read by `FeishuAuthGuard`. */
 export const FEISHU_TOKEN_PARAMS = Symbol('feishu-auth:token-params');
 
-export type FeishuTokenKind = 'user' | 'tenant';
+export type FeishuTokenParamKind = 'user' | 'tenant';
 
 /**
  * Param-decorator enhancer: records on the handler that one of its parameters needs a token, so
  * the guard resolves that token before the handler runs, and only for such handlers.
  */
-export function requireTokenForHandler(kind: FeishuTokenKind): ParameterDecorator {
+export function requireTokenForHandler(kind: FeishuTokenParamKind): ParameterDecorator {
   return (target, propertyKey) => {
     if (propertyKey === undefined) {
       return;
@@ -18,7 +18,7 @@ export function requireTokenForHandler(kind: FeishuTokenKind): ParameterDecorato
     if (typeof handler !== 'function') {
       return;
     }
-    const kinds: FeishuTokenKind[] = Reflect.getMetadata(FEISHU_TOKEN_PARAMS, handler) ?? [];
+    const kinds: FeishuTokenParamKind[] = Reflect.getMetadata(FEISHU_TOKEN_PARAMS, handler) ?? [];
     if (!kinds.includes(kind)) {
       Reflect.defineMetadata(FEISHU_TOKEN_PARAMS, [...kinds, kind], handler);
     }
@@ -26,11 +26,11 @@ export function requireTokenForHandler(kind: FeishuTokenKind): ParameterDecorato
 }
 
 // Resolved tokens live beside the request, not on it, so logging the request never prints them.
-const resolvedTokens = new WeakMap<object, Partial<Record<FeishuTokenKind, string>>>();
+const resolvedTokens = new WeakMap<object, Partial<Record<FeishuTokenParamKind, string>>>();
 
 export function setResolvedToken(
   request: FeishuAuthenticatedRequest,
-  kind: FeishuTokenKind,
+  kind: FeishuTokenParamKind,
   token: string,
 ): void {
   resolvedTokens.set(request, { ...resolvedTokens.get(request), [kind]: token });
@@ -38,7 +38,7 @@ export function setResolvedToken(
 
 export function getResolvedToken(
   request: FeishuAuthenticatedRequest,
-  kind: FeishuTokenKind,
+  kind: FeishuTokenParamKind,
 ): string | undefined {
   return resolvedTokens.get(request)?.[kind];
 }

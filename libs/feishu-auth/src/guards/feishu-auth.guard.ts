@@ -21,7 +21,7 @@ import { FeishuSessionService } from '../session/feishu-session.service.js';
 import {
   FEISHU_TOKEN_PARAMS,
   setResolvedToken,
-  type FeishuTokenKind,
+  type FeishuTokenParamKind,
 } from '../decorators/feishu-token-params.util.js';
 import { AUTH_REFUSAL_REASONS, feishuUnauthorizedException } from './feishu-auth-guard.messages.js';
 import type { FeishuAuthContext, FeishuAuthenticatedRequest } from './feishu-auth.request.js';
@@ -164,7 +164,7 @@ export class FeishuAuthGuard implements CanActivate {
     request: FeishuAuthenticatedRequest,
     auth: FeishuAuthContext,
   ): Promise<void> {
-    const kinds = this.reflector.get<FeishuTokenKind[] | undefined>(
+    const kinds = this.reflector.get<FeishuTokenParamKind[] | undefined>(
       FEISHU_TOKEN_PARAMS,
       context.getHandler(),
     );
@@ -176,7 +176,7 @@ export class FeishuAuthGuard implements CanActivate {
     );
   }
 
-  private tokenFor(kind: FeishuTokenKind, auth: FeishuAuthContext): Promise<string> {
+  private tokenFor(kind: FeishuTokenParamKind, auth: FeishuAuthContext): Promise<string> {
     if (kind === 'user') {
       return auth.bearerToken !== undefined
         ? Promise.resolve(auth.bearerToken)

@@ -1,0 +1,21 @@
+import type { Provider } from '@nestjs/common';
+import { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
+import { FeishuLoginGuard } from './guards/feishu-login.guard.js';
+import { FeishuSessionService } from './session/feishu-session.service.js';
+import { FeishuStrategy } from './strategies/feishu.strategy.js';
+
+/** Login, session and guard providers of `FeishuAuthModule`, beside the core ones. */
+export const FEISHU_AUTH_LOGIN_PROVIDERS: Provider[] = [
+  FeishuStrategy,
+  FeishuSessionService,
+  FeishuLoginGuard,
+  FeishuAuthGuard,
+];
+
+/** Injectable in the consumer's modules: the guards are created there by `@UseGuards()`. */
+export const FEISHU_AUTH_LOGIN_EXPORTS = [
+  FeishuStrategy,
+  FeishuSessionService,
+  FeishuLoginGuard,
+  FeishuAuthGuard,
+];

@@ -1,0 +1,248 @@
+import {
+  Controller,
+  Get,
+  Module,
+  Req,
+  Res,
+  UseGuards,
+  type INestApplication,
+  type LoggerService,
+} from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Request, Response } from 'express';
+import request from 'supertest';
+import type { FeishuEmulator } from '@feishu-auth/emulator';
+import {
+  FeishuAuthGuard,
+  FeishuAuthModule,
+  FeishuLoginGuard,
+  FeishuSessionService,
+  FeishuUser,
+  TenantAccessToken,
+  UserAccessToken,
+  type FeishuAuthModuleOptions,
+  type FeishuAuthenticatedRequest,
+  type FeishuProfile,
+} from '@feishu-auth/nestjs';
+
+/** Registered for every default emulator app. */
+export const REDIRECT_URI = 'http://localhost:3000/auth/feishu/callback';
+export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
+export const SELF_BUILT = {
+  appId: 'cli_emulator_selfbuilt',
+  appSecret: 'emulator-self-built-secret',
+};
+export const NO_OFFLINE = {
+  appId: 'cli_emulator_nooffline',
+  appSecret: 'emulator-nooffline-secret',
+};
+
+/** The controllers of DESIGN.md, exactly as a user writes them. */
+@Controller('auth/feishu')
+class AuthController {
+  constructor(private readonly sessions: FeishuSessionService) {}
+
+  @Get('login')
+  @UseGuards(FeishuLoginGuard)
+  login() {}
+
+  @Get('callback')
+  @UseGuards(FeishuLoginGuard)
+  callback(@Res() res: Response) {
+    res.redirect('/');
+  }
+
+  @Get('logout')
+  async logout(@Req() req: Request, @Res() res: Response) {
+    await this.sessions.logout(req, res);
+    res.redirect('/');
+  }
+}
+
+/** A callback handler that uses the validated returnTo. */
+@Controller('return-to')
+class ReturnToController {
+  @Get('callback')
+  @UseGuards(FeishuLoginGuard)
+  callback(@Req() req: FeishuAuthenticatedRequest, @Res() res: Response) {
+    res.redirect(req.feishuReturnTo ?? '/');
+  }
+}
+
+@UseGuards(FeishuAuthGuard)
+@Controller('me')
+class MeController {
+  @Get()
+  me(
+    @FeishuUser() user: FeishuProfile,
+    @UserAccessToken() userToken: string,
+    @TenantAccessToken() tenantToken: string,
+  ) {
+    // Only fingerprints leave the test app, as a real app should do.
+    return { user, userToken: userToken.length > 0, tenantToken: tenantToken.length > 0 };
+  }
+
+  @Get('name')
+  name(@FeishuUser('name') name: string, @Req() req: FeishuAuthenticatedRequest) {
+    return { name, mode: req.feishu?.mode };
+  }
+
+  @Get('user-token')
+  userToken(@UserAccessToken() token: string) {
+    return { length: token.length };
+  }
+}
+
+export interface TestAppOptions {
+  emulator: FeishuEmulator;
+  overrides?: Partial<FeishuAuthModuleOptions>;
+  logger?: LoggerService;
+}
+
+export function moduleOptions(
+  emulator: FeishuEmulator,
+  overrides: Partial<FeishuAuthModuleOptions> = {},
+): FeishuAuthModuleOptions {
+  return {
+    ...SELF_BUILT,
+    domain: { open: emulator.url, accounts: emulator.url },
+    redirectUri: REDIRECT_URI,
+    session: { secret: SESSION_SECRET },
+    http: { retries: 0, timeoutMs: 5000 },
+    ...overrides,
+  };
+}
+
+/** A Nest app with FeishuAuthModule on the emulator and the DESIGN.md controllers. */
+export async function createTestApp(options: TestAppOptions): Promise<INestApplication> {
+  @Module({
+    imports: [FeishuAuthModule.forRoot(moduleOptions(options.emulator, options.overrides))],
+    controllers: [AuthController, ReturnToController, MeController],
+  })
+  class TestAppModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [TestAppModule] }).compile();
+  const app = moduleRef.createNestApplication(
+    options.logger === undefined ? {} : { logger: options.logger },
+  );
+  await app.init();
+  return app;
+}
+
+/** Cookies a browser would keep: name → value, from Set-Cookie headers. */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(setCookie: string[] | string | undefined): void {
+    for (const line of toArray(setCookie)) {
+      const [pair, ...attributes] = line.split(';').map((part) => part.trim());
+      const separator = pair.indexOf('=');
+      const name = pair.slice(0, separator);
+      const value = pair.slice(separator + 1);
+      const expired = attributes.some((a) => /^max-age=0$/i.test(a));
+      if (expired || value === '') {
+        this.cookies.delete(name);
+      } else {
+        this.cookies.set(name, value);
+      }
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  delete(name: string): void {
+    this.cookies.delete(name);
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  clone(): CookieJar {
+    const copy = new CookieJar();
+    for (const [name, value] of this.cookies) copy.set(name, value);
+    return copy;
+  }
+}
+
+export function toArray(value: string[] | string | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export interface StartedLogin {
+  authorizeUrl: URL;
+  jar: CookieJar;
+}
+
+/** GET the app's login route: the redirect to Feishu and the binding cookie. */
+export async function startLogin(
+  app: INestApplication,
+  jar = new CookieJar(),
+  path = '/auth/feishu/login',
+): Promise<StartedLogin> {
+  const response = await request(app.getHttpServer()).get(path).set('Cookie', jar.header());
+  if (response.status !== 302) {
+    throw new Error(`login route answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+  jar.store(response.headers['set-cookie']);
+  return { authorizeUrl: new URL(response.headers.location), jar };
+}
+
+export interface FeishuCallback {
+  code: string;
+  state: string;
+  redirect: URL;
+}
+
+/** Follows the authorize URL at the emulator with `login_hint`, as a user who approves. */
+export async function approveAtEmulator(
+  authorizeUrl: URL,
+  openId: string,
+): Promise<FeishuCallback> {
+  const url = new URL(authorizeUrl);
+  url.searchParams.set('login_hint', openId);
+  const response = await fetch(url, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (response.status !== 302 || location === null) {
+    throw new Error(`emulator authorize answered ${response.status}: ${await response.text()}`);
+  }
+  const redirect = new URL(location);
+  return {
+    code: redirect.searchParams.get('code') ?? '',
+    state: redirect.searchParams.get('state') ?? '',
+    redirect,
+  };
+}
+
+/** GET the app's callback with a query, as the browser holding `jar`. */
+export function callback(
+  app: INestApplication,
+  query: Record<string, string>,
+  jar: CookieJar,
+  path = '/auth/feishu/callback',
+) {
+  const search = new URLSearchParams(query).toString();
+  return request(app.getHttpServer()).get(`${path}?${search}`).set('Cookie', jar.header());
+}
+
+/** The whole login of `openId`; the jar then holds the session cookie. */
+export async function login(
+  app: INestApplication,
+  openId: string,
+  finishOn: INestApplication = app,
+): Promise<CookieJar> {
+  const started = await startLogin(app);
+  const { code, state } = await approveAtEmulator(started.authorizeUrl, openId);
+  const response = await callback(finishOn, { code, state }, started.jar);
+  if (response.status !== 302) {
+    throw new Error(`callback answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+  started.jar.store(response.headers['set-cookie']);
+  return started.jar;
+}
