@@ -19,15 +19,46 @@ export {
   type FeishuTokenIssuer,
   type FeishuUserTokenRecord,
 } from './interfaces/feishu-token-store.interface.js';
+export { FeishuAuthModule } from './feishu-auth.module.js';
+export type { FeishuAuthModuleExtras } from './feishu-auth.module-definition.js';
+export { TokenService } from './services/token.service.js';
+export type { FeishuTokenKind, FeishuTokenStatus } from './services/token-status.tracker.js';
+export { FeishuClient, type FeishuRequestOptions } from './services/feishu.client.js';
+export {
+  FeishuEventHandler,
+  type FeishuEventAck,
+  type FeishuEventHeaders,
+} from './events/feishu-event.handler.js';
+export {
+  FeishuEventsController,
+  createFeishuEventsController,
+} from './events/feishu-events.controller.js';
+export {
+  toFeishuHttpException,
+  type FeishuHttpExceptionOptions,
+} from './feishu-auth.http-errors.js';
+export {
+  FeishuOAuthClient,
+  type FeishuUserTokenSet,
+  type ExchangeCodeInput,
+} from './oauth/feishu-oauth.client.js';
 export { FEISHU_STRATEGY_NAME } from './feishu-auth.constants.js';
 export {
   FeishuApiError,
+  FeishuAppTicketUnavailableError,
   FeishuConfigError,
+  FeishuEventRejectedError,
   FeishuReauthRequiredError,
   FeishuStoreUnavailableError,
   type FeishuApiErrorDetails,
   type FeishuErrorKind,
 } from './feishu-auth.errors.js';
+export {
+  InMemoryTokenStore,
+  type InMemoryTokenStoreOptions,
+} from './storage/in-memory-token.store.js';
+export { RedisTokenStore, type RedisTokenStoreOptions } from './storage/redis-token.store.js';
+export { EncryptingTokenStore } from './storage/encrypting-token.store.js';
 export { FeishuStrategy, type FeishuLoginResult } from './strategies/feishu.strategy.js';
 export { FeishuSessionService } from './session/feishu-session.service.js';
 export { FeishuLoginGuard, FeishuLoginException } from './guards/feishu-login.guard.js';
