@@ -1,0 +1,34 @@
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { FeishuLoginGuard, FeishuSessionService } from '@feishu-auth/nestjs';
+
+/** The three login routes: start, callback, logout. */
+@Controller('auth/feishu')
+export class AuthController {
+  constructor(private readonly sessions: FeishuSessionService) {}
+
+  /** Redirects to Feishu's consent page (the guard does it). */
+  @Get('login')
+  @UseGuards(FeishuLoginGuard)
+  login(): void {}
+
+  /** The guard has exchanged the code and started the session; go back where the login began. */
+  @Get('callback')
+  @UseGuards(FeishuLoginGuard)
+  callback(@Req() request: Request & { feishuReturnTo?: string }, @Res() response: Response): void {
+    response.redirect(request.feishuReturnTo ?? '/');
+  }
+
+  /** Ends the session and forgets the user's tokens (the page's logout button posts here). */
+  @Post('logout')
+  async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.sessions.logout(request, response);
+    response.redirect(303, '/');
+  }
+
+  /** The same, for a person who types the URL. */
+  @Get('logout')
+  async logoutByLink(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.logout(request, response);
+  }
+}

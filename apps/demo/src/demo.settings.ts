@@ -1,0 +1,39 @@
+import type { FeishuDomain, FeishuRefreshOptions } from '@feishu-auth/nestjs';
+
+/** What the running demo was configured with; read through `ConfigService.get('demo')`. */
+export interface DemoSettings {
+  target: 'emulator' | 'real';
+  /** Human words for the target, e.g. "embedded Feishu emulator at http://127.0.0.1:3900". */
+  targetLabel: string;
+  appId: string;
+  appSecret: string;
+  redirectUri: string;
+  domain: FeishuDomain;
+  sessionSecret: string;
+  secureCookie: boolean;
+  /** Refresh timing; scaled down on the emulator so renewals happen within a minute or two. */
+  refresh?: FeishuRefreshOptions;
+  /** Base URL of the embedded emulator, whose sample OpenAPI routes the demo calls. */
+  emulatorUrl?: string;
+}
+
+/**
+ * Token lifetimes of the embedded emulator in the demo (Feishu's are 7200 s): short enough that a
+ * person watching `/status` sees proactive renewals within a minute or two.
+ */
+export const DEMO_EMULATOR_LIFETIMES = {
+  /** user_access_token */
+  accessToken: 120,
+  /** app_access_token and tenant_access_token */
+  appToken: 180,
+} as const;
+
+/**
+ * Refresh timing scaled to {@link DEMO_EMULATOR_LIFETIMES}: user tokens renew with 60 s left,
+ * app and tenant tokens with 60 s left, and the scheduler looks every 5 s.
+ */
+export const DEMO_EMULATOR_REFRESH: FeishuRefreshOptions = {
+  intervalMs: 5_000,
+  userTokenMarginSeconds: 60,
+  appTokenMarginSeconds: 60,
+};
