@@ -10,6 +10,9 @@ import { describeTokenStoreContract } from './token-store.contract.js';
 
 const OLD_KEY = { id: 'k2025', key: randomBytes(32).toString('base64') };
 const NEW_KEY = { id: 'k2026', key: randomBytes(32).toString('hex') };
+/** The key ids as sealed values carry them (base64url). */
+const SEALED_ID_2025 = Buffer.from('k2025').toString('base64url');
+const SEALED_ID_2026 = Buffer.from('k2026').toString('base64url');
 
 describeTokenStoreContract(
   'EncryptingTokenStore over InMemoryTokenStore',
@@ -71,7 +74,7 @@ describe('EncryptingTokenStore', () => {
       expect(atRest).not.toContain(record.refreshToken);
       expect(atRest).not.toContain(record.accessToken.slice(2, 40));
       expect((await backend.getUserToken('ou_1'))?.accessToken).toMatch(
-        /^v1\.k2026\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/,
+        new RegExp(`^v1\\.${SEALED_ID_2026}\\.[\\w-]{16}\\.[\\w-]{22}\\.[\\w-]+$`),
       );
     });
 
@@ -130,7 +133,9 @@ describe('EncryptingTokenStore', () => {
         expiresAt: Date.now() + 60_000,
       });
 
-      expect((await backend.getToken('app:a'))?.token.startsWith('v1.k2026.')).toBe(true);
+      expect((await backend.getToken('app:a'))?.token.startsWith(`v1.${SEALED_ID_2026}.`)).toBe(
+        true,
+      );
     });
 
     it('should treat a value sealed with a key no longer configured as absent, with a warning naming the key id', async () => {
@@ -177,13 +182,13 @@ describe('EncryptingTokenStore', () => {
       const sealed = (await backend.getToken('app:a'))!;
       await backend.setToken('app:a', {
         ...sealed,
-        token: sealed.token.replace('v1.k2026.', 'v1.k2025.'),
+        token: sealed.token.replace(`v1.${SEALED_ID_2026}.`, `v1.${SEALED_ID_2025}.`),
       });
 
       expect(await store.getToken('app:a')).toBeUndefined();
     });
 
-    it.each(['plaintext-written-before-encryption', 'v1.k2026.x.y.z', 'v1.k2026..', ''])(
+    it.each(['plaintext-written-before-encryption', `v1.${SEALED_ID_2026}.x.y.z`, 'v1.a2V5..', ''])(
       'should treat the stored value %p as absent',
       async (stored) => {
         await backend.setToken('app:a', { token: stored, expiresAt: Date.now() + 60_000 });
@@ -225,7 +230,7 @@ describe('EncryptingTokenStore', () => {
     it.each([
       ['no keys', { keys: [] }],
       ['a short key', { keys: [{ id: 'k', key: randomBytes(16).toString('base64') }] }],
-      ['a key id with a dot', { keys: [{ id: 'k.1', key: NEW_KEY.key }] }],
+      ['an empty key id', { keys: [{ id: '', key: NEW_KEY.key }] }],
       ['a duplicate key id', { keys: [NEW_KEY, { ...OLD_KEY, id: NEW_KEY.id }] }],
       [
         'a key that is not base64 or hex',
@@ -247,6 +252,13 @@ describe('EncryptingTokenStore', () => {
         }
       },
     );
+
+    it('should accept any key id, dots and spaces included', async () => {
+      const store = encrypting({ keys: [{ id: 'prod.2026 Q1', key: NEW_KEY.key }] });
+      await store.setAppTicket('cli_a', 'ticket');
+
+      expect(await store.getAppTicket('cli_a')).toBe('ticket');
+    });
 
     it('should accept base64url keys', async () => {
       const key = { id: 'url', key: randomBytes(32).toString('base64url') };

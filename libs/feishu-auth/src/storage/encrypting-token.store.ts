@@ -13,9 +13,9 @@ import { TokenCipher, type TokenCipherFailure } from './token-cipher.js';
 const FAILURE_REASONS: Record<TokenCipherFailure, (keyId?: string) => string> = {
   'not-sealed': () =>
     'it is not in the sealed format (written before encryption was enabled, or not by this library)',
-  'unknown-key': (keyId) => `it was sealed with key id "${keyId}", which is not in encryption.keys`,
+  'unknown-key': (keyId) => `it was sealed with key id ${keyId}, which is not in encryption.keys`,
   tampered: (keyId) =>
-    `it does not authenticate under key id "${keyId}" (altered, moved between records, or a wrong key)`,
+    `it does not authenticate under key id ${keyId} (altered, moved between records, or a wrong key)`,
 };
 
 /**

@@ -22,7 +22,7 @@ export const corruptStoredValueMessage = (kind: string, key: string) =>
   `Ignored a ${kind} in the Redis token store that is not valid JSON (key "${key}").`;
 
 export const invalidEncryptionKeysMessage = (reason: string) =>
-  `encryption.keys: ${reason} Each entry is { id, key } where id matches [A-Za-z0-9_-]+ and key is 32 bytes as base64 or hex (e.g. \`openssl rand -base64 32\`).`;
+  `encryption.keys: ${reason} Each entry is { id, key } where id is a non-empty string and key is 32 bytes as base64 or hex (e.g. \`openssl rand -base64 32\`).`;
 
 export const undecryptableValueMessage = (what: string, reason: string) =>
   `Treated the stored ${what} as absent: ${reason}.`;

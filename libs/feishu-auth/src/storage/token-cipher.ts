@@ -8,7 +8,6 @@ const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const KEY_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** Why a sealed value could not be opened. */
 export type TokenCipherFailure = 'not-sealed' | 'unknown-key' | 'tampered';
@@ -19,27 +18,28 @@ export type OpenResult =
 /**
  * AES-256-GCM sealing of the tokens kept in a store.
  *
- * Sealed form: `v1.<keyId>.<iv>.<tag>.<ciphertext>`, the last three base64url, with a random 12-byte
- * IV per value. The key id travels with the value so that, after a rotation, values sealed with an
- * old key still open as long as that key is configured. The header (`v1.<keyId>`) and a caller-given
- * context (e.g. `user:<openId>:refresh`) are authenticated data: a value cannot be moved to another
- * record, or relabelled with another key id, without failing to open.
+ * Sealed form: `v1.<keyId>.<iv>.<tag>.<ciphertext>`, every part after `v1` base64url (the key id
+ * too, so any id is allowed), with a random 12-byte IV per value. The key id travels with the
+ * value so that, after a rotation, values sealed with an old key still open as long as that key is
+ * configured. The header (`v1.<keyId>`) and a caller-given context (e.g. `user:<openId>:refresh`)
+ * are authenticated data: a value cannot be moved to another record, or relabelled with another
+ * key id, without failing to open.
  */
 export class TokenCipher {
+  /** By encoded key id, as it appears in sealed values. */
   private readonly keys: ReadonlyMap<string, Buffer>;
   private readonly sealingKeyId: string;
 
   constructor(options: FeishuEncryptionOptions) {
     this.keys = parseKeys(options);
-    this.sealingKeyId = options.keys[0]!.id;
+    this.sealingKeyId = encodeKeyId(options.keys[0]!.id);
   }
 
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(IV_BYTES);
     const header = `${FORMAT_VERSION}.${this.sealingKeyId}`;
-    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.sealingKeyId)!, iv, {
-      authTagLength: TAG_BYTES,
-    });
+    const key = this.keys.get(this.sealingKeyId)!;
+    const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(associatedData(header, context));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [header, b64(iv), b64(cipher.getAuthTag()), b64(ciphertext)].join('.');
@@ -47,8 +47,9 @@ export class TokenCipher {
 
   open(sealed: string, context: string): OpenResult {
     const parts = sealed.split('.');
-    if (parts.length !== 5 || parts[0] !== FORMAT_VERSION)
+    if (parts.length !== 5 || parts[0] !== FORMAT_VERSION) {
       return { ok: false, failure: 'not-sealed' };
+    }
     const [version, keyId, ivText, tagText, ciphertextText] = parts as [
       string,
       string,
@@ -57,12 +58,11 @@ export class TokenCipher {
       string,
     ];
     const key = this.keys.get(keyId);
-    if (!key) return { ok: false, failure: 'unknown-key', keyId };
+    if (!key) return { ok: false, failure: 'unknown-key', keyId: printableKeyId(keyId) };
     const iv = Buffer.from(ivText, 'base64url');
     const tag = Buffer.from(tagText, 'base64url');
-    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
-      return { ok: false, failure: 'tampered', keyId };
     try {
+      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('bad IV or tag');
       const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(associatedData(`${version}.${keyId}`, context));
       decipher.setAuthTag(tag);
@@ -72,7 +72,7 @@ export class TokenCipher {
       ]);
       return { ok: true, plaintext: plaintext.toString('utf8') };
     } catch {
-      return { ok: false, failure: 'tampered', keyId };
+      return { ok: false, failure: 'tampered', keyId: printableKeyId(keyId) };
     }
   }
 }
@@ -85,6 +85,15 @@ function b64(bytes: Buffer): string {
   return bytes.toString('base64url');
 }
 
+function encodeKeyId(id: string): string {
+  return b64(Buffer.from(id, 'utf8'));
+}
+
+/** For warnings: quoted, and bounded, since the text comes from the store. */
+function printableKeyId(encoded: string): string {
+  return JSON.stringify(Buffer.from(encoded, 'base64url').toString('utf8').slice(0, 64));
+}
+
 function parseKeys(options: FeishuEncryptionOptions): Map<string, Buffer> {
   const entries = options?.keys;
   if (!Array.isArray(entries) || entries.length === 0) {
@@ -92,15 +101,15 @@ function parseKeys(options: FeishuEncryptionOptions): Map<string, Buffer> {
   }
   const keys = new Map<string, Buffer>();
   for (const [index, entry] of entries.entries()) {
-    const id = entry?.id;
-    if (typeof id !== 'string' || !KEY_ID_PATTERN.test(id)) {
-      throw new FeishuConfigError(
-        invalidEncryptionKeysMessage(`entry ${index} has an invalid id.`),
-      );
+    const id: unknown = entry?.id;
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new FeishuConfigError(invalidEncryptionKeysMessage(`entry ${index} has no id.`));
     }
-    if (keys.has(id))
+    const encodedId = encodeKeyId(id);
+    if (keys.has(encodedId)) {
       throw new FeishuConfigError(invalidEncryptionKeysMessage(`key id "${id}" is used twice.`));
-    keys.set(id, decodeKey(entry.key, id));
+    }
+    keys.set(encodedId, decodeKey(entry.key, id));
   }
   return keys;
 }
