@@ -5,6 +5,7 @@ import { InMemoryTokenStore } from '@feishu-auth/nestjs';
 import {
   CookieJar,
   NO_OFFLINE,
+  REDIRECT_URI,
   SELF_BUILT,
   SESSION_SECRET,
   approveAtEmulator,
@@ -187,6 +188,32 @@ describe('Login with Feishu (e2e)', () => {
       expect(response.headers.location).toBeUndefined();
     },
   );
+
+  it('should request the configured scopes plus offline_access once, and log in without PKCE when disabled', async () => {
+    const server = await startApp({
+      pkce: false,
+      scopes: ['contact:user.email:readonly', 'offline_access'],
+    });
+    const started = await startLogin(server);
+    const scopes = started.authorizeUrl.searchParams.get('scope')!.split(' ');
+    expect(scopes.sort()).toEqual(['contact:user.email:readonly', 'offline_access']);
+    expect(started.authorizeUrl.searchParams.has('code_challenge')).toBe(false);
+    expect(started.authorizeUrl.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    const { code, state } = await approveAtEmulator(started.authorizeUrl, emulator.users[0].openId);
+    const done = await callback(server, { code, state }, started.jar);
+    expect(done.status).toBe(302);
+  });
+
+  it('should mark the login binding cookie Secure when session.secure is true', async () => {
+    const server = await startApp({ session: { secret: SESSION_SECRET, secure: true } });
+    const response = await request(server.getHttpServer()).get(LOGIN_URL);
+    const binding = toArray(response.headers['set-cookie']).find((c) =>
+      c.startsWith('feishu_session_login='),
+    );
+    expect(binding).toMatch(/; Secure/);
+    expect(binding).toMatch(/HttpOnly/);
+    expect(binding).toMatch(/SameSite=Lax/);
+  });
 
   it('should finish on instance B a login started on instance A when both share one store', async () => {
     const store = new InMemoryTokenStore({ clock: () => now });
