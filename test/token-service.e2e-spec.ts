@@ -1,7 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator } from '@feishu-auth/emulator';
-import { FeishuClient, TokenService } from '@feishu-auth/nestjs';
+import { Test } from '@nestjs/testing';
+import {
+  FeishuApiError,
+  FeishuAuthModule,
+  FeishuClient,
+  FeishuConfigError,
+  FeishuTokenStore,
+  TokenService,
+} from '@feishu-auth/nestjs';
 import { emulatorOptions, SELF_BUILT, startCoreApp } from './helpers/feishu-core.helper.js';
+
+const TENANT_KEY = `tenant:${SELF_BUILT.appId}:internal`;
 
 describe('TokenService app and tenant tokens (e2e, emulator)', () => {
   let emulator: FeishuEmulator;
@@ -21,7 +31,9 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     ({ app } = await startCoreApp(emulatorOptions(emulator)));
     const tokens = app.get(TokenService);
 
-    const results = await Promise.all(Array.from({ length: 1000 }, () => tokens.getTenantAccessToken()));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, () => tokens.getTenantAccessToken()),
+    );
 
     expect(new Set(results).size).toBe(1);
     expect(emulator.stats()['tenant_access_token.internal']).toBe(1);
@@ -31,7 +43,9 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     ({ app } = await startCoreApp(emulatorOptions(emulator)));
     const tokens = app.get(TokenService);
 
-    const results = await Promise.all(Array.from({ length: 200 }, () => tokens.getAppAccessToken()));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => tokens.getAppAccessToken()),
+    );
 
     expect(new Set(results).size).toBe(1);
     expect(emulator.stats()['app_access_token.internal']).toBe(1);
@@ -41,13 +55,150 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     ({ app } = await startCoreApp(emulatorOptions(emulator)));
     const user = emulator.users[0]!;
 
-    const data = await app.get(FeishuClient).request<{ user: { open_id: string } }>(
-      'GET',
-      `/open-apis/contact/v3/users/${user.openId}`,
-      { token: 'tenant' },
-    );
+    const data = await app
+      .get(FeishuClient)
+      .request<{ user: { open_id: string } }>('GET', `/open-apis/contact/v3/users/${user.openId}`, {
+        token: 'tenant',
+      });
 
     expect(data.user.open_id).toBe(user.openId);
     expect(SELF_BUILT.appId).toBe(emulator.apps[0]!.appId);
+  });
+
+  it('should renew tenant tokens before they expire so callers never wait after the first', async () => {
+    // The emulator scales Feishu's 30-minute reuse rule to min(1800 s, lifetime / 4): 1 s here,
+    // so renewing at the 1 s margin gets a new token, as renewing at 30 min does on Feishu.
+    emulator.setTokenLifetimes({ appToken: 4 });
+    ({ app } = await startCoreApp(
+      emulatorOptions(emulator, { refresh: { intervalMs: 50, appTokenMarginSeconds: 1 } }),
+    ));
+    const tokens = app.get(TokenService);
+    const client = app.get(FeishuClient);
+    const user = emulator.users[0]!;
+    const seen = new Set<string>();
+    let callers = 0;
+
+    const until = Date.now() + 5_000;
+    while (Date.now() < until) {
+      seen.add(await tokens.getTenantAccessToken());
+      await client.request('GET', `/open-apis/contact/v3/users/${user.openId}`, {
+        token: 'tenant',
+      });
+      callers++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    const upstream = emulator.stats()['tenant_access_token.internal']!;
+    expect(seen.size).toBeGreaterThanOrEqual(2); // renewed at least once during the run
+    // Each upstream call is one renewal, never one per caller. (A renewal may get the same token
+    // back: `expire` is rounded down to whole seconds, so a token can look due a moment early.)
+    expect(upstream).toBe(tokens.status().refreshes.tenant);
+    expect(upstream).toBeLessThan(callers / 10);
+    expect(tokens.status().callerWaits).toBe(1);
+    // Every OpenAPI call carried a valid token: none was rejected and retried.
+    expect(emulator.stats()['openapi.contact.user']).toBe(callers);
+  });
+
+  it('should retry exactly once with a fresh token after Feishu revoked the cached one', async () => {
+    ({ app } = await startCoreApp(emulatorOptions(emulator)));
+    const client = app.get(FeishuClient);
+    const store = app.get<FeishuTokenStore>(FeishuTokenStore);
+    const path = `/open-apis/contact/v3/users/${emulator.users[0]!.openId}`;
+    await client.request('GET', path, { token: 'tenant' });
+    const revoked = (await store.getToken(TENANT_KEY))!.token;
+    emulator.invalidateTenantTokens();
+
+    await client.request('GET', path, { token: 'tenant' });
+
+    expect(emulator.stats()['openapi.contact.user']).toBe(3); // first call, rejected call, retry
+    expect(emulator.stats()['tenant_access_token.internal']).toBe(2);
+    const cached = (await store.getToken(TENANT_KEY))!.token;
+    expect(cached).not.toBe(revoked);
+    expect(await app.get(TokenService).getTenantAccessToken()).toBe(cached);
+  });
+
+  it('should retry a token fetch that failed with a 5xx and succeed', async () => {
+    ({ app } = await startCoreApp(
+      emulatorOptions(emulator, { http: { retries: 2, retryBaseDelayMs: 1 } }),
+    ));
+    emulator.failNext({ endpoint: 'tenant_access_token.internal', status: 500, times: 2 });
+
+    await app.get(TokenService).getTenantAccessToken();
+
+    expect(emulator.stats()['tenant_access_token.internal']).toBe(3);
+  });
+
+  it.each([
+    [{ malformedBody: true }, 'transient'],
+    [{ resetConnection: true }, 'transient'],
+    [{ status: 429 }, 'rate-limited'],
+  ])('should surface %j as a typed error after the retries', async (fault, kind) => {
+    ({ app } = await startCoreApp(
+      emulatorOptions(emulator, { http: { retries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1 } }),
+    ));
+    emulator.failNext({ endpoint: 'tenant_access_token.internal', times: 2, ...fault });
+
+    const error = await app
+      .get(TokenService)
+      .getTenantAccessToken()
+      .catch((reason: unknown) => reason);
+
+    expect(error).toBeInstanceOf(FeishuApiError);
+    expect(error).toMatchObject({
+      kind,
+      endpoint: '/open-apis/auth/v3/tenant_access_token/internal',
+    });
+    expect(emulator.stats()['tenant_access_token.internal']).toBe(2);
+  });
+
+  it('should not retry a wrong app secret and say what to check', async () => {
+    ({ app } = await startCoreApp(emulatorOptions(emulator, { appSecret: 'wrong-secret' })));
+
+    const error = await app
+      .get(TokenService)
+      .getTenantAccessToken()
+      .catch((reason: unknown) => reason);
+
+    expect(error).toBeInstanceOf(FeishuApiError);
+    expect(error).toMatchObject({ kind: 'config', code: 10014 });
+    expect((error as FeishuApiError).hint).toMatch(/appSecret/);
+    expect((error as FeishuApiError).message).not.toContain('wrong-secret');
+    expect(emulator.stats()['tenant_access_token.internal']).toBe(1);
+  });
+
+  it('should time out a slow Feishu with kind timeout', async () => {
+    ({ app } = await startCoreApp(
+      emulatorOptions(emulator, { http: { timeoutMs: 100, retries: 0 } }),
+    ));
+    emulator.failNext({ endpoint: 'tenant_access_token.internal', delayMs: 1_000 });
+
+    await expect(app.get(TokenService).getTenantAccessToken()).rejects.toMatchObject({
+      kind: 'timeout',
+    });
+  });
+
+  it('should stop the boot with the promised message when an option is bad', async () => {
+    const compile = Test.createTestingModule({
+      imports: [
+        FeishuAuthModule.forRoot({ ...emulatorOptions(emulator), redirectUri: 'not a url' }),
+      ],
+    }).compile();
+
+    await expect(compile).rejects.toBeInstanceOf(FeishuConfigError);
+    await expect(compile).rejects.toThrow(/"redirectUri" must be an absolute http\(s\) URL/);
+  });
+
+  it('should validate options given through forRootAsync', async () => {
+    const compile = Test.createTestingModule({
+      imports: [
+        FeishuAuthModule.forRootAsync({
+          useFactory: async () => ({ ...emulatorOptions(emulator), session: { secret: 'short' } }),
+        }),
+      ],
+    }).compile();
+
+    await expect(compile).rejects.toThrow(
+      /"session.secret" must be a string of at least 16 characters/,
+    );
   });
 });

@@ -364,12 +364,7 @@ export class AppTokenManager {
     });
     const token = answer[field];
     const expire = Number(answer.expire);
-    if (
-      typeof token !== 'string' ||
-      token.length === 0 ||
-      !Number.isFinite(expire) ||
-      expire <= 0
-    ) {
+    if (typeof token !== 'string' || token.length === 0 || !Number.isFinite(expire) || expire < 0) {
       throw new FeishuApiError({
         code: -1,
         message: messages.missingTokenFieldMessage(
