@@ -246,7 +246,11 @@ export class AppTokenManager {
 
   private remember(scoped: AppScopedKey, token: FeishuCachedToken): FeishuCachedToken {
     this.memory.set(scoped.key, token);
-    const dueAt = Math.max(this.dueAt(token), this.options.clock() + MIN_RECHECK_MS);
+    const now = this.options.clock();
+    // Feishu hands back the same token while its reuse window lasts (and rounds `expire` down), so
+    // a renewal may not move the due time; then check again soon, but before callers lose the token.
+    const recheckMs = Math.min(MIN_RECHECK_MS, (token.expiresAt - now - this.leewayMs()) / 2);
+    const dueAt = Math.max(this.dueAt(token), now + Math.max(0, recheckMs));
     this.notBefore.set(scoped.key, dueAt);
     this.status.appTokenScheduled(scoped.key, dueAt);
     return token;
