@@ -1,0 +1,188 @@
+import type { INestApplication } from '@nestjs/common';
+import { FeishuEmulator, encryptEvent, signEvent } from '@feishu-auth/emulator';
+import {
+  FeishuAppTicketUnavailableError,
+  FeishuClient,
+  FeishuTokenStore,
+  TokenService,
+} from '@feishu-auth/nestjs';
+import { emulatorOptions, STORE_APP, startCoreApp } from './helpers/feishu-core.helper.js';
+
+const TENANT = 'tenant_emulator_1';
+const EVENTS_PATH = 'feishu/events';
+
+describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest app)', () => {
+  let emulator: FeishuEmulator;
+  let app: INestApplication;
+  let eventsUrl: string;
+  let encryptKey: string;
+  let verificationToken: string;
+
+  beforeEach(async () => {
+    emulator = await FeishuEmulator.start();
+    const storeApp = emulator.apps.find((candidate) => candidate.appId === STORE_APP.appId)!;
+    encryptKey = storeApp.encryptKey!;
+    verificationToken = storeApp.verificationToken;
+    ({ app } = await startCoreApp(
+      emulatorOptions(emulator, {
+        ...STORE_APP,
+        appType: 'store',
+        events: { encryptKey, verificationToken },
+      }),
+      { eventsPath: EVENTS_PATH },
+    ));
+    await app.listen(0, '127.0.0.1');
+    eventsUrl = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/${EVENTS_PATH}`;
+    emulator.addApp({ ...storeApp, eventUrl: eventsUrl });
+  });
+
+  afterEach(async () => {
+    await app.close();
+    await emulator.close();
+  });
+
+  it('should ask for a ticket, fail with a typed error while none has arrived, then get tenant tokens', async () => {
+    const tokens = app.get(TokenService);
+    const store = app.get<FeishuTokenStore>(FeishuTokenStore);
+
+    await expect(tokens.getTenantAccessToken(TENANT)).rejects.toBeInstanceOf(
+      FeishuAppTicketUnavailableError,
+    );
+    expect(emulator.stats()['app_ticket.resend']).toBe(1);
+
+    await waitUntil(async () => (await store.getAppTicket(STORE_APP.appId)) !== undefined);
+    const token = await tokens.getTenantAccessToken(TENANT);
+    const data = await app
+      .get(FeishuClient)
+      .request<{ user: { open_id: string } }>(
+        'GET',
+        `/open-apis/contact/v3/users/${emulator.users[0]!.openId}`,
+        {
+          token: 'tenant',
+          tenantKey: TENANT,
+        },
+      );
+
+    expect(token).toBeTruthy();
+    expect(data.user.open_id).toBe(emulator.users[0]!.openId);
+    expect(emulator.stats()['app_access_token']).toBe(1);
+    expect(emulator.stats()['tenant_access_token']).toBe(1);
+  });
+
+  it('should keep tenants apart and require a tenant key for store apps', async () => {
+    await emulator.pushAppTicket(STORE_APP.appId);
+    const tokens = app.get(TokenService);
+
+    const [first, second] = await Promise.all([
+      tokens.getTenantAccessToken(TENANT),
+      tokens.getTenantAccessToken('tenant_emulator_2'),
+    ]);
+
+    expect(first).not.toBe(second);
+    expect(emulator.stats()['app_access_token']).toBe(1);
+    expect(emulator.stats()['tenant_access_token']).toBe(2);
+    await expect(tokens.getTenantAccessToken()).rejects.toThrow(/needs the tenant key/);
+  });
+
+  it('should request a resend when Feishu calls the stored ticket stale (10012)', async () => {
+    await emulator.pushAppTicket(STORE_APP.appId);
+    const store = app.get<FeishuTokenStore>(FeishuTokenStore);
+    const fresh = await store.getAppTicket(STORE_APP.appId);
+    await store.setAppTicket(STORE_APP.appId, 'stale-ticket');
+
+    await expect(app.get(TokenService).getTenantAccessToken(TENANT)).rejects.toBeInstanceOf(
+      FeishuAppTicketUnavailableError,
+    );
+
+    expect(emulator.stats()['app_ticket.resend']).toBe(1);
+    await waitUntil(async () => {
+      const ticket = await store.getAppTicket(STORE_APP.appId);
+      return ticket !== 'stale-ticket' && ticket !== fresh;
+    });
+    await expect(app.get(TokenService).getTenantAccessToken(TENANT)).resolves.toBeTruthy();
+  });
+
+  it('should answer an encrypted URL verification with the challenge', async () => {
+    const body = JSON.stringify({
+      encrypt: encryptEvent(
+        encryptKey,
+        JSON.stringify({
+          challenge: 'abc-123',
+          token: verificationToken,
+          type: 'url_verification',
+        }),
+      ),
+    });
+
+    const response = await fetch(eventsUrl, { method: 'POST', headers: signedHeaders(body), body });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ challenge: 'abc-123' });
+  });
+
+  it.each([
+    [
+      'a wrong signature',
+      (body: string) => ({ ...signedHeaders(body), 'x-lark-signature': 'f'.repeat(64) }),
+      401,
+    ],
+    ['no signature', () => ({ 'content-type': 'application/json' }), 401],
+  ])('should refuse an event with %s', async (_name, headers, status) => {
+    const body = JSON.stringify({
+      encrypt: encryptEvent(
+        encryptKey,
+        JSON.stringify({
+          token: verificationToken,
+          type: 'event_callback',
+          event: { type: 'app_ticket', app_id: STORE_APP.appId, app_ticket: 'forged' },
+        }),
+      ),
+    });
+
+    const response = await fetch(eventsUrl, { method: 'POST', headers: headers(body), body });
+
+    expect(response.status).toBe(status);
+    expect(
+      await app.get<FeishuTokenStore>(FeishuTokenStore).getAppTicket(STORE_APP.appId),
+    ).toBeUndefined();
+  });
+
+  it('should refuse an event whose verification token is wrong', async () => {
+    const body = JSON.stringify({
+      encrypt: encryptEvent(
+        encryptKey,
+        JSON.stringify({
+          token: 'wrong',
+          type: 'event_callback',
+          event: { type: 'app_ticket', app_id: STORE_APP.appId, app_ticket: 'forged' },
+        }),
+      ),
+    });
+
+    const response = await fetch(eventsUrl, { method: 'POST', headers: signedHeaders(body), body });
+
+    expect(response.status).toBe(401);
+    expect(
+      await app.get<FeishuTokenStore>(FeishuTokenStore).getAppTicket(STORE_APP.appId),
+    ).toBeUndefined();
+  });
+
+  function signedHeaders(body: string): Record<string, string> {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = 'nonce-1';
+    return {
+      'content-type': 'application/json',
+      'x-lark-request-timestamp': timestamp,
+      'x-lark-request-nonce': nonce,
+      'x-lark-signature': signEvent(timestamp, nonce, encryptKey, body),
+    };
+  }
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
