@@ -8,6 +8,7 @@ import { HomeController } from './home.controller.js';
 import { OpenApiSampleService } from './open-api-sample.service.js';
 import { TokenStatusReader } from './token-status.reader.js';
 import { StatusController } from './status.controller.js';
+import { TokenActivity, TokenActivityModule } from './token-activity.module.js';
 
 /**
  * The demo application. `register` receives the settings `startDemo` resolved (real Feishu, or
@@ -25,10 +26,11 @@ export class AppModule {
           skipProcessEnv: true,
           load: [() => ({ demo: settings })],
         }),
+        TokenActivityModule,
         FeishuAuthModule.forRootAsync({
-          imports: [ConfigModule],
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) => {
+          imports: [ConfigModule, TokenActivityModule],
+          inject: [ConfigService, TokenActivity],
+          useFactory: (config: ConfigService, activity: TokenActivity) => {
             const demo = config.getOrThrow<DemoSettings>('demo');
             return {
               appId: demo.appId,
@@ -38,6 +40,8 @@ export class AppModule {
               failureRedirect: '/',
               session: { secret: demo.sessionSecret, secure: demo.secureCookie },
               refresh: demo.refresh,
+              onTokenRefreshed: (event) => activity.refreshed(event),
+              onTokenRefreshFailed: (event) => activity.failed(event),
             };
           },
         }),

@@ -1,11 +1,20 @@
 import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { FeishuLoginGuard, FeishuSessionService } from '@feishu-auth/nestjs';
+import {
+  FeishuLoginGuard,
+  FeishuSessionService,
+  FeishuUser,
+  type FeishuAuthenticatedRequest,
+} from '@feishu-auth/nestjs';
+import { TokenActivity } from './token-activity.module.js';
 
 /** The three login routes: start, callback, logout. */
 @Controller('auth/feishu')
 export class AuthController {
-  constructor(private readonly sessions: FeishuSessionService) {}
+  constructor(
+    private readonly sessions: FeishuSessionService,
+    private readonly activity: TokenActivity,
+  ) {}
 
   /** Redirects to Feishu's consent page (the guard does it). */
   @Get('login')
@@ -15,14 +24,23 @@ export class AuthController {
   /** The guard has exchanged the code and started the session; go back where the login began. */
   @Get('callback')
   @UseGuards(FeishuLoginGuard)
-  callback(@Req() request: Request & { feishuReturnTo?: string }, @Res() response: Response): void {
+  callback(
+    @FeishuUser('openId') openId: string,
+    @Req() request: FeishuAuthenticatedRequest,
+    @Res() response: Response,
+  ): void {
+    this.activity.signedIn(openId);
     response.redirect(request.feishuReturnTo ?? '/');
   }
 
   /** Ends the session and forgets the user's tokens (the page's logout button posts here). */
   @Post('logout')
   async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const session = await this.sessions.get(request);
     await this.sessions.logout(request, response);
+    if (session !== undefined) {
+      this.activity.forget('user', session.openId);
+    }
     response.redirect(303, '/');
   }
 

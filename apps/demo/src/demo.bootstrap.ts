@@ -13,9 +13,13 @@ import {
 import {
   DEMO_EMULATOR_LIFETIMES,
   DEMO_EMULATOR_REFRESH,
+  DEMO_REAL_REFRESH,
   type DemoSettings,
 } from './demo.settings.js';
 import { PORT_IN_USE } from './demo.messages.js';
+
+/** The emulator's default self-built app, which the demo signs in with. */
+const EMULATOR_APP_ID = 'cli_emulator_selfbuilt';
 
 /** @publicApi */
 export interface StartDemoOptions {
@@ -109,7 +113,9 @@ function emulatorSettings(
   emulator: FeishuEmulator,
   redirectUri: string,
 ): DemoSettings {
-  const app = emulator.apps.find((candidate) => candidate.type === 'self-built')!;
+  const app =
+    emulator.apps.find((candidate) => candidate.appId === EMULATOR_APP_ID) ??
+    emulator.apps.find((candidate) => candidate.type === 'self-built')!;
   return {
     target: 'emulator',
     targetLabel: `embedded Feishu emulator at ${emulator.url}`,
@@ -134,6 +140,7 @@ function realSettings(config: DemoConfig, target: DemoRealTarget): DemoSettings 
     domain: target.domain,
     sessionSecret: config.sessionSecret,
     secureCookie: target.redirectUri.startsWith('https:'),
+    refresh: DEMO_REAL_REFRESH,
   };
 }
 
@@ -182,7 +189,7 @@ function printBanner(
   if (emulator) {
     print('Test users (pick one on the emulator consent page):');
     for (const user of emulator.users) {
-      print(`  - ${user.name}  (open_id ${user.openId}, tenant ${user.tenantKey})`);
+      print(`  - ${user.name} (${user.enName}): open_id ${user.openId}, tenant ${user.tenantKey}`);
     }
     print(
       `Tokens are short-lived here (user ${DEMO_EMULATOR_LIFETIMES.accessToken} s, ` +

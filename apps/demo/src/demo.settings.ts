@@ -12,7 +12,7 @@ export interface DemoSettings {
   sessionSecret: string;
   secureCookie: boolean;
   /** Refresh timing; scaled down on the emulator so renewals happen within a minute or two. */
-  refresh?: FeishuRefreshOptions;
+  refresh: FeishuRefreshOptions;
   /** Base URL of the embedded emulator, whose sample OpenAPI routes the demo calls. */
   emulatorUrl?: string;
 }
@@ -36,4 +36,10 @@ export const DEMO_EMULATOR_REFRESH: FeishuRefreshOptions = {
   intervalMs: 5_000,
   userTokenMarginSeconds: 60,
   appTokenMarginSeconds: 60,
+};
+
+/** On real Feishu: the library's defaults, spelled out so the status page can show them. */
+export const DEMO_REAL_REFRESH: FeishuRefreshOptions = {
+  appTokenMarginSeconds: 1800,
+  userTokenMarginSeconds: 300,
 };

@@ -65,7 +65,7 @@ export class HomeController {
     const profile = session.profile;
     const now = Date.now();
     const userTokens = await this.store.getUserToken(profile.openId);
-    const tenantToken = await this.status.tenantTokenExpiry(profile.tenantKey);
+    const tenantToken = this.status.tenantTokenExpiry(profile.tenantKey);
     return html`<section class="card profile">
         ${avatar(profile)}
         <div>
@@ -92,7 +92,13 @@ export class HomeController {
           </tr>
           <tr>
             <td>tenant_access_token (${profile.tenantKey})</td>
-            <td>${describeExpiry(tenantToken, now)}</td>
+            <td>
+              ${
+                tenantToken === undefined
+                  ? html`not fetched yet: <a href="/api/tenant">/api/tenant</a> fetches it`
+                  : describeExpiry(tenantToken, now)
+              }
+            </td>
           </tr>
         </table>
         <p class="muted">

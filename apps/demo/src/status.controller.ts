@@ -1,12 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { DemoSettings } from './demo.settings.js';
-import { html } from './html.util.js';
+import { html, type SafeHtml } from './html.util.js';
 import { renderPage } from './page.layout.js';
 import { describeExpiry } from './time.util.js';
-import { TokenStatusReader, type DemoTokenStatus } from './token-status.reader.js';
+import {
+  TokenStatusReader,
+  type DemoCachedToken,
+  type DemoTokenStatus,
+} from './token-status.reader.js';
 
-/** The TokenService's state: `/status` for a person (reloads itself), `/api/status` as JSON. */
+/** The TokenService's state: `/status` for a person (it reloads itself), `/api/status` as JSON. */
 @Controller()
 export class StatusController {
   private readonly demo: DemoSettings;
@@ -20,76 +24,110 @@ export class StatusController {
 
   @Get('api/status')
   @Header('Cache-Control', 'no-store')
-  json(): DemoTokenStatus {
+  json(): Promise<DemoTokenStatus> {
     return this.status.snapshot();
   }
 
   @Get('status')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  page(): string {
-    const status = this.status.snapshot();
-    const failures = Object.entries(status.failures);
-    const body = html`<section class="card">
-        <h1>Token status</h1>
-        <p class="muted">
-          What the TokenService holds and when it renews it. This page reloads every 5 seconds; the
-          same data is at <a href="/api/status">/api/status</a>. No token is ever shown.
-        </p>
-        <table data-testid="status-counters">
-          <tr>
-            <th>Renewals</th>
-            <th>app</th>
-            <th>tenant</th>
-            <th>user</th>
-            <th>proactive</th>
-          </tr>
-          <tr>
-            <td></td>
-            <td>${status.refreshes.app}</td>
-            <td>${status.refreshes.tenant}</td>
-            <td>${status.refreshes.user}</td>
-            <td>${status.proactiveRefreshes}</td>
-          </tr>
-        </table>
-      </section>
-      <section class="card">
-        <table>
-          <tr>
-            <th>Next app / tenant renewal</th>
-            <td>${describeExpiry(status.nextAppTokenDueAt, status.now)}</td>
-          </tr>
-          <tr>
-            <th>Last renewal</th>
-            <td>${describeExpiry(status.lastRefreshAt, status.now)}</td>
-          </tr>
-          <tr>
-            <th>Last failure</th>
-            <td>${describeExpiry(status.lastFailureAt, status.now)}</td>
-          </tr>
-          <tr>
-            <th>Failures</th>
-            <td>
-              ${failures.length === 0 ? 'none' : failures.map(([kind, count]) => `${kind}: ${count}`).join(', ')}
-            </td>
-          </tr>
-          <tr>
-            <th>Callers that waited for Feishu</th>
-            <td>${status.callerWaits}</td>
-          </tr>
-          <tr>
-            <th>Scheduler</th>
-            <td>
-              ${status.schedulerRunning ? 'running' : 'stopped'}, ${status.schedulerTicks} ticks
-            </td>
-          </tr>
-        </table>
-      </section>`;
+  async page(): Promise<string> {
+    const status = await this.status.snapshot();
     return renderPage({
       title: 'Token status',
       target: this.demo.targetLabel,
-      body,
+      body: html`${cachedTokens(status)}${serviceCounters(status)}`,
       refreshSeconds: 5,
     });
   }
+}
+
+function cachedTokens(status: DemoTokenStatus): SafeHtml {
+  return html`<section class="card">
+    <h1>Token status</h1>
+    <p class="muted">
+      The tokens this instance holds and when each is renewed: app and tenant tokens with
+      ${status.margins.appTokenSeconds} s left, user tokens with ${status.margins.userTokenSeconds}
+      s left. This page reloads every 5 seconds; the same data is at
+      <a href="/api/status">/api/status</a>. No token is ever shown.
+    </p>
+    <table data-testid="cached-tokens">
+      <tr>
+        <th>Token</th>
+        <th>Expires</th>
+        <th>Renewed from</th>
+        <th>Renewals (proactive)</th>
+        <th>Failures</th>
+      </tr>
+      ${
+        status.tokens.length === 0
+          ? html`<tr>
+              <td colspan="5" class="muted">None yet: sign in, or call /api/tenant.</td>
+            </tr>`
+          : status.tokens.map((token) => tokenRow(token, status.now))
+      }
+    </table>
+  </section>`;
+}
+
+function tokenRow(token: DemoCachedToken, now: number): SafeHtml {
+  return html`<tr data-testid="token-${token.kind}">
+    <td>${token.kind} <code>${token.subject}</code></td>
+    <td>${describeExpiry(token.expiresAt, now)}</td>
+    <td>${describeExpiry(token.renewsFrom, now)}</td>
+    <td>${token.renewals} (${token.proactiveRenewals})</td>
+    <td>
+      ${token.failures}${token.lastError ? html`<div class="muted">${token.lastError}</div>` : undefined}
+    </td>
+  </tr>`;
+}
+
+function serviceCounters(status: DemoTokenStatus): SafeHtml {
+  const service = status.service;
+  const failures = Object.entries(service.failures);
+  return html`<section class="card">
+    <h2>TokenService.status()</h2>
+    <table data-testid="service-status">
+      <tr>
+        <th>Renewals: app / tenant / user</th>
+        <td>${service.refreshes.app} / ${service.refreshes.tenant} / ${service.refreshes.user}</td>
+      </tr>
+      <tr>
+        <th>Of which proactive</th>
+        <td>${service.proactiveRefreshes}</td>
+      </tr>
+      <tr>
+        <th>Failures</th>
+        <td>
+          ${
+            failures.length === 0
+              ? 'none'
+              : failures.map(([kind, count]) => `${kind}: ${count}`).join(', ')
+          }
+        </td>
+      </tr>
+      <tr>
+        <th>Next app / tenant renewal</th>
+        <td>${describeExpiry(service.nextAppTokenDueAt, status.now)}</td>
+      </tr>
+      <tr>
+        <th>Last renewal</th>
+        <td>${describeExpiry(service.lastRefreshAt, status.now)}</td>
+      </tr>
+      <tr>
+        <th>Last failure</th>
+        <td>${describeExpiry(service.lastFailureAt, status.now)}</td>
+      </tr>
+      <tr>
+        <th>Callers that waited for Feishu</th>
+        <td>${service.callerWaits}</td>
+      </tr>
+      <tr>
+        <th>Scheduler</th>
+        <td>
+          ${service.schedulerRunning ? 'running' : 'stopped'}, ${service.schedulerTicks} ticks
+        </td>
+      </tr>
+    </table>
+  </section>`;
 }
