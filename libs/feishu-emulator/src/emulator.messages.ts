@@ -115,6 +115,8 @@ export const FEISHU_MESSAGES: Readonly<Record<number, string>> = {
   20005: 'the user access token passed is invalid',
   20008: 'the user does not exist',
   20010: 'the user has no permission to use this app',
+  20013: 'The tenant access token passed is invalid. Please check the value',
+  20014: 'The app access token passed is invalid. Please check the value',
   20021: 'the user has resigned',
   20022: 'the user is frozen',
   20023: 'the user is not registered',

@@ -1,10 +1,16 @@
 import type { EmulatorApp } from '../emulator.options.js';
 import type { EmulatorRuntime, Route } from '../emulator.runtime.js';
-import { authenticateGateway } from '../http/gateway-auth.js';
-import { hasNonStringField, type RequestContext, stringField } from '../http/request-context.js';
+import { USER_TOKEN_NOT_SUPPORTED } from '../emulator.messages.js';
+import {
+  bearerToken,
+  hasNonStringField,
+  type RequestContext,
+  stringField,
+} from '../http/request-context.js';
 import { sendFeishuError, sendJson } from '../http/responses.js';
 import { checkUserAvailability } from '../oauth/user-token.grants.js';
 import { mintPrefixedToken } from '../state/token-factory.js';
+import type { TokenRecord } from '../state/token-registry.js';
 
 /** The v1 era's refresh tokens lived about 30 days. */
 const V1_REFRESH_LIFETIME_SECONDS = 30 * 24 * 3600;
@@ -31,7 +37,7 @@ function oidcRoute(
     statsKey: () => statsKey,
     rateLimitSubject: () => 'oidc',
     handle: (ctx, runtime) => {
-      const token = authenticateGateway(ctx, runtime, 'app');
+      const token = authenticateCaller(ctx, runtime);
       if (!token) return;
       const app = runtime.findApp(token.appId);
       const outcome = !app
@@ -50,6 +56,32 @@ function oidcRoute(
       else sendFeishuError(ctx.response, 200, outcome.code);
     },
   };
+}
+
+/**
+ * The caller's app (or tenant) token. A missing Bearer header (99991661) or a user token (99991668)
+ * is refused by the gateway on HTTP 400; a token the gateway lets through but the endpoint cannot
+ * use is a business error on HTTP 200, as the v1 error tables list it: 20013 for a dead tenant
+ * token, 20014 for an unknown or dead app token.
+ */
+function authenticateCaller(
+  ctx: RequestContext,
+  runtime: EmulatorRuntime,
+): TokenRecord | undefined {
+  const token = bearerToken(ctx.request);
+  if (token === undefined) return refuse(ctx, 400, 99991661);
+  const record = runtime.tokens.get(token);
+  if (record?.kind === 'user_access' || record?.kind === 'user_refresh') {
+    return refuse(ctx, 400, 99991668, USER_TOKEN_NOT_SUPPORTED);
+  }
+  if (record && record.state === 'live' && runtime.clock.now() < record.expiresAt) return record;
+  const deadTenantToken = record?.kind === 'tenant' && !record.servesAsAppToken;
+  return refuse(ctx, 200, deadTenantToken ? 20013 : 20014);
+}
+
+function refuse(ctx: RequestContext, status: number, code: number, msg?: string): undefined {
+  sendFeishuError(ctx.response, status, code, msg);
+  return undefined;
 }
 
 export const oidcAccessTokenRoute = oidcRoute(

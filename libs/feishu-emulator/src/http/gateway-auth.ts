@@ -4,12 +4,12 @@ import type { TokenRecord } from '../state/token-registry.js';
 import { bearerToken, type RequestContext } from './request-context.js';
 import { sendFeishuError } from './responses.js';
 
-/** Which token an OpenAPI accepts: a user token, a tenant token, or (legacy OIDC) an app or tenant token. */
-export type TokenAudience = 'user' | 'tenant' | 'app';
+/** Which token an OpenAPI accepts (legacy OIDC checks its app token itself: oidc-v1.endpoint.ts). */
+export type TokenAudience = 'user' | 'tenant';
 
 /**
  * The OpenAPI gateway (rule 14): HTTP 400 with 99991661 (no Bearer token), 99991663 (bad tenant
- * token, or a tenant token on a user API), 99991664 (bad app token), 99991668 (bad user token, or a
+ * token, or a tenant token on a user API), 99991668 (bad user token, or a
  * user token on a tenant API), 99991677 (expired user token). Answers and returns undefined on failure.
  */
 export function authenticateGateway(
@@ -33,13 +33,6 @@ export function authenticateGateway(
         return reject(ctx, 99991668, USER_TOKEN_NOT_SUPPORTED);
       }
       if (record?.kind !== 'tenant' || !usable) return reject(ctx, 99991663);
-      return record;
-    case 'app':
-      if (record?.kind === 'user_access' || record?.kind === 'user_refresh') {
-        return reject(ctx, 99991668, USER_TOKEN_NOT_SUPPORTED);
-      }
-      if (record?.kind === 'tenant') return usable ? record : reject(ctx, 99991663);
-      if (record?.kind !== 'app' || !usable) return reject(ctx, 99991664);
       return record;
   }
 }
