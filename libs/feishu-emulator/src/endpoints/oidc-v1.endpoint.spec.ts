@@ -7,6 +7,8 @@ const REFRESH_PATH = '/open-apis/authen/v1/oidc/refresh_access_token';
 
 type Json = Record<string, unknown>;
 
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
 describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
   let emulator: FeishuEmulator;
   let now: number;
@@ -29,7 +31,6 @@ describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
         })
       ).body.app_access_token,
     );
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
   const issue = (appId = APP) =>
     emulator.issueAuthorizationCode({ appId, openId, scopes: ['offline_access'] });
   const exchange = async (code: string, token: string) =>
