@@ -80,11 +80,13 @@ describe('GET/POST /open-apis/authen/v1/authorize', () => {
     const page = await authorize({ scope: 'contact:user.email:readonly', state: 's' });
     expect(page.status).toBe(200);
     expect(page.type).toBe('text/html; charset=utf-8');
-    for (const user of emulator.users) {
-      const testId = `data-testid="user-${user.openId}"`;
-      if (user.tenantKey === 'tenant_emulator_1') expect(page.html).toContain(testId);
-      else expect(page.html).not.toContain(testId);
-    }
+    const shown = [...page.html.matchAll(/data-testid="user-([^"]+)"/g)].map((match) => match[1]);
+    expect(shown).toEqual(
+      emulator.users
+        .filter((user) => user.tenantKey === 'tenant_emulator_1')
+        .map((user) => user.openId),
+    );
+    expect(shown).toHaveLength(5);
     expect(page.html).toContain('data-testid="approve"');
     expect(page.html).toContain('data-testid="deny"');
     expect(page.html).toContain(`<form method="post" action="${AUTHORIZE_PATH}">`);
