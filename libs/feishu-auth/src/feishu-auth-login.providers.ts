@@ -1,14 +1,18 @@
 import type { Provider } from '@nestjs/common';
 import { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
+import { FeishuCodeGuard } from './guards/feishu-code.guard.js';
 import { FeishuLoginGuard } from './guards/feishu-login.guard.js';
 import { FeishuSessionService } from './session/feishu-session.service.js';
+import { FeishuSignInService } from './session/feishu-sign-in.service.js';
 import { FeishuStrategy } from './strategies/feishu.strategy.js';
 
 /** Login, session and guard providers of `FeishuAuthModule`, beside the core ones. */
 export const FEISHU_AUTH_LOGIN_PROVIDERS: Provider[] = [
   FeishuStrategy,
   FeishuSessionService,
+  FeishuSignInService,
   FeishuLoginGuard,
+  FeishuCodeGuard,
   FeishuAuthGuard,
 ];
 
@@ -16,6 +20,8 @@ export const FEISHU_AUTH_LOGIN_PROVIDERS: Provider[] = [
 export const FEISHU_AUTH_LOGIN_EXPORTS = [
   FeishuStrategy,
   FeishuSessionService,
+  FeishuSignInService,
   FeishuLoginGuard,
+  FeishuCodeGuard,
   FeishuAuthGuard,
 ];

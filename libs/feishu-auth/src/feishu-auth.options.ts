@@ -34,6 +34,8 @@ export interface ResolvedFeishuAuthOptions {
     secrets: string[];
     cookieName: string;
     ttlSeconds: number;
+    /** Session tokens of cookie-less clients; at most `ttlSeconds`. */
+    tokenTtlSeconds: number;
     /** `'auto'` resolved at boot from NODE_ENV. */
     secure: boolean;
     sameSite: 'lax' | 'strict' | 'none';
@@ -68,6 +70,8 @@ const BRANDS: Record<'feishu' | 'lark', FeishuBaseUrls> = {
 };
 
 const DEFAULT_SESSION_TTL_SECONDS = 7 * 24 * 3600;
+/** As long as a Feishu user access token: a leaked session token is worth little for long. */
+const DEFAULT_SESSION_TOKEN_TTL_SECONDS = 2 * 3600;
 const MAX_EXTRA_SCOPES = 49; // Feishu accepts 50 per authorize request; offline_access is one of them.
 
 /**
@@ -232,15 +236,23 @@ function resolveSession(value: unknown): ResolvedFeishuAuthOptions['session'] {
       messages.invalidSessionFieldMessage('domain', 'a non-empty host name'),
     );
   }
+  const ttlSeconds = resolveInteger(
+    value.ttlSeconds,
+    DEFAULT_SESSION_TTL_SECONDS,
+    'session.ttlSeconds',
+    1,
+  );
+  const tokenTtlSeconds = resolveInteger(
+    value.tokenTtlSeconds,
+    DEFAULT_SESSION_TOKEN_TTL_SECONDS,
+    'session.tokenTtlSeconds',
+    1,
+  );
   return {
     secrets,
     cookieName,
-    ttlSeconds: resolveInteger(
-      value.ttlSeconds,
-      DEFAULT_SESSION_TTL_SECONDS,
-      'session.ttlSeconds',
-      1,
-    ),
+    ttlSeconds,
+    tokenTtlSeconds: Math.min(tokenTtlSeconds, ttlSeconds),
     secure: secure === 'auto' ? !isDevelopmentEnvironment() : secure,
     sameSite,
     domain: value.domain as string | undefined,

@@ -61,7 +61,17 @@ export { RedisTokenStore, type RedisTokenStoreOptions } from './storage/redis-to
 export { EncryptingTokenStore } from './storage/encrypting-token.store.js';
 export { FeishuStrategy, type FeishuLoginResult } from './strategies/feishu.strategy.js';
 export { FeishuSessionService } from './session/feishu-session.service.js';
-export { FeishuLoginGuard, FeishuLoginException } from './guards/feishu-login.guard.js';
+export {
+  FeishuSignInService,
+  type FeishuSessionTransport,
+} from './session/feishu-sign-in.service.js';
+export {
+  FEISHU_SESSION_HEADER,
+  type FeishuSessionToken,
+} from './interfaces/feishu-session-token.interface.js';
+export { FeishuLoginGuard } from './guards/feishu-login.guard.js';
+export { FeishuLoginException } from './guards/feishu-login.exception.js';
+export { FeishuCodeGuard } from './guards/feishu-code.guard.js';
 export { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
 export type {
   FeishuAuthContext,

@@ -2,8 +2,9 @@ import { HttpStatus, UnauthorizedException } from '@nestjs/common';
 
 /** Why `FeishuAuthGuard` refused a request; the `reason` of its 401 answer. */
 export const AUTH_REFUSAL_REASONS = {
-  noCredentials: 'Not signed in: no session cookie and no Bearer token.',
+  noCredentials: 'Not signed in: no session cookie, X-Feishu-Session token or Bearer token.',
   noSession: 'The session cookie is invalid, expired or unknown; sign in again.',
+  noSessionToken: 'The X-Feishu-Session token is invalid, expired or unknown; sign in again.',
   malformedAuthorization: 'The Authorization header must be "Bearer <user_access_token>".',
   bearerTooLarge: 'The Bearer token is too large to be a Feishu user access token.',
   bearerMalformed: 'The Bearer token is not a Feishu user access token.',

@@ -41,7 +41,8 @@ const REJECTED_TOKEN_KINDS: ReadonlySet<FeishuApiError['kind']> = new Set([
 ]);
 
 /**
- * Lets a request in with the session cookie set by `FeishuLoginGuard`, or with
+ * Lets a request in with the session cookie set by `FeishuLoginGuard` / `FeishuCodeGuard`, the
+ * `X-Feishu-Session` session token `FeishuCodeGuard` gives cookie-less clients, or
  * `Authorization: Bearer <user_access_token>` (option `bearer.enabled`, validated with Feishu's
  * user_info and cached for `bearer.cacheTtlSeconds`). Attaches `request.feishu`
  * (`FeishuAuthContext`) and `request.user` (the profile), and resolves the tokens that
@@ -89,16 +90,21 @@ export class FeishuAuthGuard implements CanActivate {
   }
 
   private async authenticate(request: FeishuAuthenticatedRequest): Promise<FeishuAuthContext> {
+    // A session token is the library's own credential: it wins over an Authorization header the
+    // client may send for other purposes, and is never mistaken for a Feishu token.
+    const hasSessionToken = this.sessions.hasSessionHeader(request);
     const authorization = request.headers.authorization;
-    if (this.options.bearer.enabled && authorization !== undefined) {
+    if (!hasSessionToken && this.options.bearer.enabled && authorization !== undefined) {
       return this.authenticateBearer(authorization);
     }
     const session = await this.sessions.get(request);
     if (session === undefined) {
       throw this.unauthorized(
-        this.sessions.hasCookie(request)
-          ? AUTH_REFUSAL_REASONS.noSession
-          : AUTH_REFUSAL_REASONS.noCredentials,
+        hasSessionToken
+          ? AUTH_REFUSAL_REASONS.noSessionToken
+          : this.sessions.hasCookie(request)
+            ? AUTH_REFUSAL_REASONS.noSession
+            : AUTH_REFUSAL_REASONS.noCredentials,
       );
     }
     return {

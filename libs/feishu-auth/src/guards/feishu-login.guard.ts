@@ -1,64 +1,22 @@
-import {
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import passport from 'passport';
 import { FEISHU_AUTH_OPTIONS, FEISHU_STRATEGY_NAME } from '../feishu-auth.constants.js';
-import { FeishuApiError } from '../feishu-auth.errors.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
-import { TokenService } from '../services/token.service.js';
-import { FeishuSessionService } from '../session/feishu-session.service.js';
+import { FeishuSignInService } from '../session/feishu-sign-in.service.js';
 import type {
   FeishuLoginMeta,
   FeishuStateFailure,
 } from '../strategies/feishu-login-state.store.js';
-import {
-  LOGIN_FAILURE_MESSAGES,
-  type FeishuLoginFailureReason,
-} from '../strategies/feishu-login.messages.js';
 import { FeishuStrategy, type FeishuLoginResult } from '../strategies/feishu.strategy.js';
 import type { FeishuAuthenticatedRequest } from './feishu-auth.request.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
+import { codeExchangeFailure, FeishuLoginException } from './feishu-login.exception.js';
 import { isLocalReturnPath } from './feishu-return-to.util.js';
 
 /** Feishu's callback query is a code and a state; anything near 4 KB is not one. */
 const MAX_QUERY_LENGTH = 4096;
-
-/** Feishu token-endpoint codes that mean "this login attempt is spent", not "Feishu is down". */
-const CODE_FAILURES: Readonly<Record<number, FeishuLoginFailureReason>> = {
-  20003: 'code_invalid',
-  20065: 'code_invalid',
-  20024: 'code_invalid',
-  20004: 'code_expired',
-  20049: 'pkce_mismatch',
-  20071: 'redirect_uri_mismatch',
-};
-
-/** A login failure the browser gets as 4xx JSON (or a redirect to `failureRedirect`). */
-export class FeishuLoginException extends HttpException {
-  constructor(
-    readonly reason: FeishuLoginFailureReason,
-    status: HttpStatus,
-    hint?: string,
-  ) {
-    super(
-      {
-        statusCode: status,
-        error: errorName(status),
-        reason,
-        message: LOGIN_FAILURE_MESSAGES[reason],
-        ...(hint === undefined ? {} : { hint }),
-      },
-      status,
-    );
-  }
-}
 
 type PassportOutcome =
   | { kind: 'success'; user: FeishuLoginResult; info: { state?: FeishuLoginMeta } | undefined }
@@ -84,8 +42,7 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
 
   constructor(
     strategy: FeishuStrategy,
-    private readonly sessions: FeishuSessionService,
-    private readonly tokens: TokenService,
+    private readonly signIn: FeishuSignInService,
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
   ) {
     super();
@@ -139,21 +96,12 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
     assertWellFormedCallback(request);
     const outcome = await this.authenticate(request, response, {});
     if (outcome.kind === 'error') {
-      throw loginErrorToException(outcome.error);
+      throw codeExchangeFailure(outcome.error);
     }
     if (outcome.kind === 'fail') {
       throw new FeishuLoginException(outcome.info?.reason ?? 'invalid_state', HttpStatus.FORBIDDEN);
     }
-    const { profile, tokens } = outcome.user;
-    await this.tokens.saveUserTokens(profile, tokens);
-    await this.sessions.create(request, response, profile);
-    request.user = profile;
-    request.feishu = {
-      profile,
-      openId: profile.openId,
-      tenantKey: profile.tenantKey,
-      mode: 'session',
-    };
+    await this.signIn.signIn(request, response, outcome.user);
     request.feishuReturnTo = outcome.info?.state?.returnTo;
   }
 
@@ -224,36 +172,5 @@ function assertWellFormedCallback(request: Request): void {
   }
   if (state === undefined || state === '') {
     throw new FeishuLoginException('missing_state', HttpStatus.FORBIDDEN);
-  }
-}
-
-/** A spent, expired or mismatched code is the browser's problem (400); the rest is Feishu's. */
-function loginErrorToException(error: unknown): unknown {
-  const cause = unwrapOAuthError(error);
-  if (cause instanceof FeishuApiError) {
-    const reason = CODE_FAILURES[cause.code];
-    if (reason !== undefined) {
-      return new FeishuLoginException(reason, HttpStatus.BAD_REQUEST, cause.hint);
-    }
-  }
-  return cause;
-}
-
-// passport-oauth2 wraps whatever the token exchange rejected with in an InternalOAuthError.
-function unwrapOAuthError(error: unknown): unknown {
-  if (error instanceof Error && 'oauthError' in error) {
-    return (error as Error & { oauthError: unknown }).oauthError;
-  }
-  return error;
-}
-
-function errorName(status: HttpStatus): string {
-  switch (status) {
-    case HttpStatus.FORBIDDEN:
-      return 'Forbidden';
-    case HttpStatus.URI_TOO_LONG:
-      return 'URI Too Long';
-    default:
-      return 'Bad Request';
   }
 }

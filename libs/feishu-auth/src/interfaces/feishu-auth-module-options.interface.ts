@@ -27,6 +27,11 @@ export interface FeishuSessionOptions {
   cookieName?: string;
   /** Session lifetime. Default 7 days (604800). */
   ttlSeconds?: number;
+  /**
+   * Lifetime of the session tokens `FeishuCodeGuard` answers to clients that keep no cookies
+   * (sent back as `X-Feishu-Session`). Default 7200 s (2 hours); never longer than `ttlSeconds`.
+   */
+  tokenTtlSeconds?: number;
   /** `'auto'` (default): Secure unless `NODE_ENV` is `development` or `test`. */
   secure?: boolean | 'auto';
   /** Default `'lax'`, so the cookie survives the redirect back from Feishu. */

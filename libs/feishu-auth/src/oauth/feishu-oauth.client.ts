@@ -24,8 +24,11 @@ export interface FeishuUserTokenSet {
 /** @publicApi */
 export interface ExchangeCodeInput {
   code: string;
-  /** Must equal the one sent to the authorize page; default `options.redirectUri`. */
-  redirectUri?: string;
+  /**
+   * Must equal the one sent to the authorize page; default `options.redirectUri`. `null` sends
+   * none: codes from the Feishu client's `requestAccess` JSAPI are bound to no redirect URI.
+   */
+  redirectUri?: string | null;
   /** The PKCE verifier, when a challenge was sent. */
   codeVerifier?: string;
 }
@@ -89,7 +92,7 @@ export class FeishuOAuthClient {
     return this.oauthGrant(issuer, {
       grant_type: 'authorization_code',
       code: input.code,
-      redirect_uri: input.redirectUri ?? this.options.redirectUri,
+      ...redirectUriField(input.redirectUri, this.options.redirectUri),
       ...(input.codeVerifier === undefined ? {} : { code_verifier: input.codeVerifier }),
     });
   }
@@ -150,6 +153,13 @@ export class FeishuOAuthClient {
     const { body } = await this.http.request<{ data?: OAuthTokenBody }>(call);
     return toGrant(body.data ?? {}, 'v1-oidc', call.url);
   }
+}
+
+function redirectUriField(
+  requested: string | null | undefined,
+  configured: string,
+): { redirect_uri?: string } {
+  return requested === null ? {} : { redirect_uri: requested ?? configured };
 }
 
 function toGrant(body: OAuthTokenBody, issuer: FeishuTokenIssuer, url: string): FeishuUserTokenSet {

@@ -4,6 +4,10 @@ import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
 import {
+  FEISHU_SESSION_HEADER,
+  type FeishuSessionToken,
+} from '../interfaces/feishu-session-token.interface.js';
+import {
   FeishuTokenStore,
   type FeishuSessionRecord,
 } from '../interfaces/feishu-token-store.interface.js';
@@ -17,12 +21,14 @@ import {
   type FeishuCookieAttributes,
 } from './feishu-cookie.util.js';
 
-/** Longest cookie value worth unsigning: a 43-char id plus its signature, with room to spare. */
-const MAX_SESSION_COOKIE_LENGTH = 512;
+/** Longest cookie or header value worth unsigning: a 43-char id plus its signature, with room to spare. */
+const MAX_SESSION_REFERENCE_LENGTH = 512;
+const SESSION_HEADER = FEISHU_SESSION_HEADER.toLowerCase();
 
 /**
- * Browser sessions: the cookie carries only a signed random session id; the profile lives in the
- * token store, so every instance sharing the store sees the same sessions.
+ * Sessions: the client holds only a signed random session id, in the session cookie (browsers)
+ * or, for clients that keep no cookies, in the `X-Feishu-Session` header. The profile lives in
+ * the token store, so every instance sharing the store sees the same sessions.
  *
  * @publicApi
  */
@@ -50,20 +56,9 @@ export class FeishuSessionService {
     response: Response,
     profile: FeishuProfile,
   ): Promise<FeishuSessionRecord> {
-    const previous = this.readSessionId(request);
-    if (previous !== undefined) {
-      await this.store.deleteSession(previous);
-    }
-    const now = this.options.clock();
+    await this.endSession(this.readCookieSessionId(request));
     const ttlSeconds = this.options.session.ttlSeconds;
-    const record: FeishuSessionRecord = {
-      id: randomId(),
-      openId: profile.openId,
-      profile,
-      createdAt: now,
-      expiresAt: now + ttlSeconds * 1000,
-    };
-    await this.store.setSession(record, ttlSeconds);
+    const record = await this.startSession(profile, ttlSeconds);
     appendSetCookie(
       response,
       this.options.session.cookieName,
@@ -74,7 +69,26 @@ export class FeishuSessionService {
     return record;
   }
 
-  /** The request's session, or `undefined` when the cookie is absent, tampered, expired or unknown. */
+  /**
+   * Starts a session for a client that keeps no cookies and returns its reference, to be sent
+   * back as `X-Feishu-Session`. Lives `session.tokenTtlSeconds`; ends the session the request's
+   * `X-Feishu-Session` header named, if any. Sets no cookie.
+   */
+  async createToken(request: Request, profile: FeishuProfile): Promise<FeishuSessionToken> {
+    await this.endSession(this.readHeaderSessionId(request));
+    const ttlSeconds = this.options.session.tokenTtlSeconds;
+    const record = await this.startSession(profile, ttlSeconds);
+    return {
+      sessionToken: signValue(record.id, this.secrets),
+      expiresIn: ttlSeconds,
+      header: FEISHU_SESSION_HEADER,
+    };
+  }
+
+  /**
+   * The request's session (from `X-Feishu-Session` when sent, else the cookie), or `undefined`
+   * when that is absent, tampered, expired or unknown.
+   */
   async get(request: Request): Promise<FeishuSessionRecord | undefined> {
     const id = this.readSessionId(request);
     if (id === undefined) {
@@ -105,14 +119,57 @@ export class FeishuSessionService {
     return readCookie(request, this.options.session.cookieName) !== undefined;
   }
 
+  /** `true` when the request carries an `X-Feishu-Session` header, valid or not. */
+  hasSessionHeader(request: Request): boolean {
+    return request.headers[SESSION_HEADER] !== undefined;
+  }
+
   /** Removes the session cookie from the browser. */
   clearCookie(response: Response): void {
     appendSetCookie(response, this.options.session.cookieName, '', 0, this.attributes);
   }
 
+  private async startSession(
+    profile: FeishuProfile,
+    ttlSeconds: number,
+  ): Promise<FeishuSessionRecord> {
+    const now = this.options.clock();
+    const record: FeishuSessionRecord = {
+      id: randomId(),
+      openId: profile.openId,
+      profile,
+      createdAt: now,
+      expiresAt: now + ttlSeconds * 1000,
+    };
+    await this.store.setSession(record, ttlSeconds);
+    return record;
+  }
+
+  private async endSession(id: string | undefined): Promise<void> {
+    if (id !== undefined) {
+      await this.store.deleteSession(id);
+    }
+  }
+
+  /** The header wins: a client that sends it means it, whatever cookies its web view holds. */
   private readSessionId(request: Request): string | undefined {
+    return this.hasSessionHeader(request)
+      ? this.readHeaderSessionId(request)
+      : this.readCookieSessionId(request);
+  }
+
+  private readHeaderSessionId(request: Request): string | undefined {
+    const signed = request.headers[SESSION_HEADER];
+    return typeof signed === 'string' ? this.unsignReference(signed) : undefined;
+  }
+
+  private readCookieSessionId(request: Request): string | undefined {
     const signed = readCookie(request, this.options.session.cookieName);
-    if (signed === undefined || signed.length > MAX_SESSION_COOKIE_LENGTH) {
+    return signed === undefined ? undefined : this.unsignReference(signed);
+  }
+
+  private unsignReference(signed: string): string | undefined {
+    if (signed.length > MAX_SESSION_REFERENCE_LENGTH) {
       return undefined;
     }
     return unsignValue(signed, this.secrets);

@@ -1,5 +1,5 @@
 /**
- * Why a login callback was refused. `reason` is stable (tests and clients may branch on it);
+ * Why a login callback (or an in-app code sign-in) was refused. `reason` is stable (tests and clients may branch on it);
  * the message says what happened in words, never with a token, a code or a cookie value.
  */
 export type FeishuLoginFailureReason =
@@ -14,6 +14,9 @@ export type FeishuLoginFailureReason =
   | 'query_too_large'
   | 'code_invalid'
   | 'code_expired'
+  | 'code_app_mismatch'
+  | 'invalid_code_request'
+  | 'malformed_code'
   | 'pkce_mismatch'
   | 'redirect_uri_mismatch';
 
@@ -31,7 +34,15 @@ export const LOGIN_FAILURE_MESSAGES: Record<FeishuLoginFailureReason, string> = 
   query_too_large: 'The request query string is too large.',
   code_invalid:
     'The authorization code was not found or was already used (a code is single use); start the login again.',
-  code_expired: 'The authorization code has expired (codes live 5 minutes); start the login again.',
+  code_expired:
+    'The authorization code has expired (codes live a few minutes); start the login again.',
+  code_app_mismatch:
+    "The authorization code was issued to another Feishu app; get a new code with this app's App ID.",
+  invalid_code_request:
+    'Send the authorization code as a JSON body: Content-Type: application/json and {"code": "<code>"} ' +
+    '(optionally "session": "cookie" or "token").',
+  malformed_code:
+    'The authorization code is malformed: Feishu codes are at most 512 characters of A-Z, a-z, 0-9, _ and -.',
   pkce_mismatch:
     'Feishu rejected the PKCE code verifier for this code; start the login again in the same browser.',
   redirect_uri_mismatch:

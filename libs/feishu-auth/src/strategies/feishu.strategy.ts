@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy as OAuth2Strategy, type StateStore } from 'passport-oauth2';
 import { FEISHU_AUTH_OPTIONS, FEISHU_STRATEGY_NAME } from '../feishu-auth.constants.js';
@@ -8,7 +8,6 @@ import { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js'
 import { FeishuOAuthClient, type FeishuUserTokenSet } from '../oauth/feishu-oauth.client.js';
 import { sessionCookieAttributes } from '../session/feishu-session.service.js';
 import { FeishuLoginStateStore } from './feishu-login-state.store.js';
-import { NO_REFRESH_TOKEN_WARNING } from './feishu-login.messages.js';
 
 /** Always requested: without it Feishu returns no refresh token. */
 const OFFLINE_ACCESS = 'offline_access';
@@ -30,9 +29,6 @@ type ExchangeParams = Record<string, string | undefined>;
 
 type ProfileCallback = (err: unknown, profile?: FeishuProfile) => void;
 
-// The warning is about the app's configuration, so one per process is enough.
-let warnedAboutMissingRefreshToken = false;
-
 /**
  * Passport strategy `'feishu'`: redirects to Feishu's authorize page (with state and PKCE S256)
  * and, on the callback, exchanges the code through `FeishuOAuthClient` (documented JSON request
@@ -43,8 +39,6 @@ let warnedAboutMissingRefreshToken = false;
  */
 @Injectable()
 export class FeishuStrategy extends PassportStrategy(OAuth2Strategy, FEISHU_STRATEGY_NAME, 5) {
-  private readonly logger = new Logger(FeishuStrategy.name);
-
   constructor(
     @Inject(FEISHU_AUTH_OPTIONS) options: ResolvedFeishuAuthOptions,
     @Inject(FeishuTokenStore) store: FeishuTokenStore,
@@ -86,15 +80,13 @@ export class FeishuStrategy extends PassportStrategy(OAuth2Strategy, FEISHU_STRA
     );
   }
 
+  /** What the login yields; `FeishuSignInService` stores it (and warns when no refresh token came). */
   validate(
     _accessToken: string,
-    refreshToken: string | undefined,
+    _refreshToken: string | undefined,
     tokens: FeishuUserTokenSet,
     profile: FeishuProfile,
   ): FeishuLoginResult {
-    if (!refreshToken) {
-      this.warnMissingRefreshToken();
-    }
     return { profile, tokens };
   }
 
@@ -105,14 +97,6 @@ export class FeishuStrategy extends PassportStrategy(OAuth2Strategy, FEISHU_STRA
         (tokens) => callback(null, tokens.accessToken, tokens.refreshToken, tokens),
         (err: unknown) => callback(err),
       );
-  }
-
-  private warnMissingRefreshToken(): void {
-    if (warnedAboutMissingRefreshToken) {
-      return;
-    }
-    warnedAboutMissingRefreshToken = true;
-    this.logger.warn(NO_REFRESH_TOKEN_WARNING);
   }
 }
 

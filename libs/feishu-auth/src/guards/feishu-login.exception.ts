@@ -1,0 +1,76 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { FeishuApiError } from '../feishu-auth.errors.js';
+import {
+  LOGIN_FAILURE_MESSAGES,
+  type FeishuLoginFailureReason,
+} from '../strategies/feishu-login.messages.js';
+
+/** Feishu token-endpoint codes that mean "this login attempt is spent", not "Feishu is down". */
+const CODE_FAILURES: Readonly<Record<number, FeishuLoginFailureReason>> = {
+  20003: 'code_invalid',
+  20065: 'code_invalid',
+  20004: 'code_expired',
+  20024: 'code_app_mismatch',
+  20049: 'pkce_mismatch',
+  20071: 'redirect_uri_mismatch',
+};
+
+/**
+ * A login failure the client gets as 4xx JSON `{ statusCode, error, reason, message, hint? }`
+ * (or, from `FeishuLoginGuard`, a redirect to `failureRedirect`).
+ *
+ * @publicApi
+ */
+export class FeishuLoginException extends HttpException {
+  constructor(
+    readonly reason: FeishuLoginFailureReason,
+    status: HttpStatus,
+    hint?: string,
+  ) {
+    super(
+      {
+        statusCode: status,
+        error: errorName(status),
+        reason,
+        message: LOGIN_FAILURE_MESSAGES[reason],
+        ...(hint === undefined ? {} : { hint }),
+      },
+      status,
+    );
+  }
+}
+
+/**
+ * What a failed code exchange means for the client: a spent, expired or mismatched code is the
+ * client's problem (400 with Feishu's hint); anything else is returned as it is, for the
+ * library's 502 / 503 / 504 mapping.
+ */
+export function codeExchangeFailure(error: unknown): unknown {
+  const cause = unwrapOAuthError(error);
+  if (cause instanceof FeishuApiError) {
+    const reason = CODE_FAILURES[cause.code];
+    if (reason !== undefined) {
+      return new FeishuLoginException(reason, HttpStatus.BAD_REQUEST, cause.hint);
+    }
+  }
+  return cause;
+}
+
+// passport-oauth2 wraps whatever the token exchange rejected with in an InternalOAuthError.
+function unwrapOAuthError(error: unknown): unknown {
+  if (error instanceof Error && 'oauthError' in error) {
+    return (error as Error & { oauthError: unknown }).oauthError;
+  }
+  return error;
+}
+
+function errorName(status: HttpStatus): string {
+  switch (status) {
+    case HttpStatus.FORBIDDEN:
+      return 'Forbidden';
+    case HttpStatus.URI_TOO_LONG:
+      return 'URI Too Long';
+    default:
+      return 'Bad Request';
+  }
+}
