@@ -38,6 +38,7 @@ import {
 } from './endpoints/openapi-sample.endpoint.js';
 import { userInfoRoute } from './endpoints/user-info.endpoint.js';
 import { AppTicketPusher, type EventDeliveryResult } from './events/app-ticket.pusher.js';
+import { type UrlVerificationResult, verifyEventUrl } from './events/url-verification.js';
 import { type EmulatorFault, FaultQueue } from './faults.js';
 import { readBody } from './http/request-body.js';
 import type { RequestContext } from './http/request-context.js';
@@ -239,6 +240,15 @@ export class FeishuEmulator implements EmulatorControl {
     const app = this.requireApp(appId);
     if (app.type !== 'store') throw new Error(`${appId} is not a store app: no app_ticket`);
     return this.pusher.push(app);
+  }
+
+  /**
+   * What saving the app's event URL in the developer console does: POSTs a `url_verification`
+   * challenge (encrypted when the app has an Encrypt Key) and reports whether the app echoed it
+   * as JSON `{"challenge"}` with HTTP 200 within 1 s.
+   */
+  async verifyEventUrl(appId: string): Promise<UrlVerificationResult> {
+    return verifyEventUrl(this.requireApp(appId), this.options, this.clock, this.counters);
   }
 
   async close(): Promise<void> {

@@ -19,5 +19,7 @@ export type { IssueAuthorizationCodeInput } from './emulator.types.js';
 export type { EmulatorFault } from './faults.js';
 export type { EventDeliveryResult } from './events/app-ticket.pusher.js';
 export { decryptEvent, encryptEvent, signEvent } from './events/event-crypto.js';
+export { URL_VERIFICATION_TIMEOUT_MS } from './events/url-verification.js';
+export type { UrlVerificationFailure, UrlVerificationResult } from './events/url-verification.js';
 export { s256Challenge } from './oauth/pkce.js';
 export { DEFAULT_APP_SCOPES, DEFAULT_REDIRECT_URIS } from './state/default-apps.js';

@@ -21,6 +21,7 @@ export interface EmulatorControl {
   revokeRefreshTokens(openId: string): void;
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): string;
   pushAppTicket(appId: string): Promise<unknown>;
+  verifyEventUrl(appId: string): Promise<unknown>;
 }
 
 type ControlAction = (control: EmulatorControl, body: Record<string, unknown>) => unknown;
@@ -52,6 +53,7 @@ const ACTIONS: Record<string, ControlAction> = {
     await control.pushAppTicket(requireString(body, 'appId'));
     return { ok: true };
   },
+  'POST verify-event-url': (control, body) => control.verifyEventUrl(requireString(body, 'appId')),
   'GET apps': (control) => control.apps,
   'GET users': (control) => control.users,
 };

@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EmulatorApp, ResolvedEmulatorOptions } from '../emulator.options.js';
 import type { EmulatorClock } from '../state/clock.js';
 import type { EmulatorStats } from '../state/stats.js';
 import { mintAppTicket } from '../state/token-factory.js';
-import { encryptEvent, signEvent } from './event-crypto.js';
+import { encryptEvent } from './event-crypto.js';
+import { eventHeaders } from './event-headers.js';
 
 /** @publicApi */
 export interface EventDeliveryResult {
@@ -70,7 +71,12 @@ export class AppTicketPusher {
     try {
       const response = await fetch(prepared.url, {
         method: 'POST',
-        headers: this.headers(prepared),
+        headers: eventHeaders(
+          prepared.body,
+          prepared.encryptKey,
+          this.options.signPlaintextEvents,
+          this.clock.nowSeconds(),
+        ),
         body: prepared.body,
         signal: AbortSignal.timeout(this.options.eventAckTimeoutMs),
       });
@@ -79,22 +85,6 @@ export class AppTicketPusher {
     } catch {
       return { delivered: false };
     }
-  }
-
-  private headers(prepared: PreparedEvent): Record<string, string> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' };
-    if (prepared.encryptKey === undefined && !this.options.signPlaintextEvents) return headers;
-    const timestamp = String(this.clock.nowSeconds());
-    const nonce = randomBytes(8).toString('hex');
-    headers['X-Lark-Request-Timestamp'] = timestamp;
-    headers['X-Lark-Request-Nonce'] = nonce;
-    headers['X-Lark-Signature'] = signEvent(
-      timestamp,
-      nonce,
-      prepared.encryptKey ?? '',
-      prepared.body,
-    );
-    return headers;
   }
 
   private scheduleRetry(prepared: PreparedEvent, attempt: number): void {
