@@ -56,9 +56,10 @@ export function codeExchangeFailure(error: unknown): unknown {
   return cause;
 }
 
-// passport-oauth2 wraps whatever the token exchange rejected with in an InternalOAuthError.
+// passport-oauth2 wraps whatever the token exchange rejected with in an InternalOAuthError, whose
+// `oauthError` is that error (FeishuApiError's own `oauthError` is Feishu's OAuth error string).
 function unwrapOAuthError(error: unknown): unknown {
-  if (error instanceof Error && 'oauthError' in error) {
+  if (error instanceof Error && !(error instanceof FeishuApiError) && 'oauthError' in error) {
     return (error as Error & { oauthError: unknown }).oauthError;
   }
   return error;
