@@ -1,5 +1,5 @@
 import type { EmulatorRuntime, Route } from '../emulator.runtime.js';
-import { type RequestContext, stringField } from '../http/request-context.js';
+import { basicCredentials, type RequestContext, stringField } from '../http/request-context.js';
 import { sendJson, sendOAuthError } from '../http/responses.js';
 import { mintJwtLikeToken } from '../state/token-factory.js';
 import {
@@ -28,7 +28,9 @@ export const oauthTokenV3Route: Route = {
   requiresWellFormedBody: true,
   badBodyCode: 20063,
   statsKey: (ctx) => `token.v3.${grantKey(ctx, V3_GRANTS)}`,
-  rateLimitSubject: (ctx) => stringField(ctx.body, 'client_id') ?? '',
+  // Per app: a Basic-authenticated caller names its app in the header, not the body.
+  rateLimitSubject: (ctx) =>
+    basicCredentials(ctx.request)?.clientId ?? stringField(ctx.body, 'client_id') ?? '',
   handle: (ctx, runtime) => {
     const result = handleV3(ctx, runtime);
     if (result.ok)
