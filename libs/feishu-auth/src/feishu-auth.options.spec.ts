@@ -41,6 +41,7 @@ describe('resolveFeishuAuthOptions', () => {
       secrets: [SESSION_SECRET],
       cookieName: 'feishu_session',
       ttlSeconds: 604800,
+      tokenTtlSeconds: 7200,
     });
     expect(resolved.http).toEqual({
       timeoutMs: 10000,
@@ -106,6 +107,11 @@ describe('resolveFeishuAuthOptions', () => {
       /"session.secret\[1\]"/,
     ],
     ['session.secure', { session: { secret: SESSION_SECRET, secure: 'yes' } }, /"session.secure"/],
+    [
+      'session.tokenTtlSeconds',
+      { session: { secret: SESSION_SECRET, tokenTtlSeconds: 0 } },
+      /"session.tokenTtlSeconds" must be an integer >= 1/,
+    ],
     ['http.timeoutMs', { http: { timeoutMs: 0 } }, /"http.timeoutMs" must be an integer >= 1/],
     [
       'http.retries',
@@ -134,6 +140,14 @@ describe('resolveFeishuAuthOptions', () => {
 
     expect(error.message).toMatch(message);
     expect(error.message).toMatch(/^FeishuAuthModule: /);
+  });
+
+  it('should keep session tokens no longer than the session', () => {
+    const resolved = resolveFeishuAuthOptions(
+      valid({ session: { secret: SESSION_SECRET, ttlSeconds: 600, tokenTtlSeconds: 3600 } }),
+    );
+
+    expect(resolved.session.tokenTtlSeconds).toBe(600);
   });
 
   it('should never put a secret in the message', () => {
