@@ -6,6 +6,12 @@ type Json = Record<string, unknown>;
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
+const statuses = async (count: number, call: () => Promise<{ status: number }>) => {
+  const seen: number[] = [];
+  for (let index = 0; index < count; index++) seen.push((await call()).status);
+  return seen;
+};
+
 describe('rate limiting', () => {
   let emulator: FeishuEmulator;
   let now: number;
@@ -33,11 +39,21 @@ describe('rate limiting', () => {
       client_secret: 'x',
       code: 'x',
     });
-  const statuses = async (count: number, call: () => Promise<{ status: number }>) => {
-    const seen: number[] = [];
-    for (let index = 0; index < count; index++) seen.push((await call()).status);
-    return seen;
-  };
+
+  const credentials = (id: string, secret: string) =>
+    post(
+      '/oauth/v3/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: basic(id, secret) },
+    );
+  const authorize = async () =>
+    (await fetch(`${emulator.url}/open-apis/authen/v1/authorize?client_id=cli_emulator_selfbuilt`))
+      .status;
+  const tenantToken = () =>
+    post('/open-apis/auth/v3/tenant_access_token/internal', {
+      app_id: 'cli_emulator_selfbuilt',
+      app_secret: 'emulator-self-built-secret',
+    });
 
   beforeEach(() => {
     // 10 s into a minute, so the per-minute window has 50 s left.
@@ -76,12 +92,6 @@ describe('rate limiting', () => {
 
   it('should count v3 callers that authenticate with HTTP Basic per app', async () => {
     await start({ perSecond: 1, perMinute: 100 });
-    const credentials = (id: string, secret: string) =>
-      post(
-        '/oauth/v3/token',
-        { grant_type: 'client_credentials' },
-        { Authorization: basic(id, secret) },
-      );
     expect((await credentials('cli_emulator_selfbuilt', 'emulator-self-built-secret')).status).toBe(
       200,
     );
@@ -99,23 +109,12 @@ describe('rate limiting', () => {
 
   it('should limit the authorize page per client_id', async () => {
     await start({ perSecond: 1, perMinute: 100 });
-    const authorize = async () =>
-      (
-        await fetch(
-          `${emulator.url}/open-apis/authen/v1/authorize?client_id=cli_emulator_selfbuilt`,
-        )
-      ).status;
     expect(await authorize()).toBe(400);
     expect(await authorize()).toBe(429);
   });
 
   it('should not limit /auth/v3 or anything when rate limiting is off', async () => {
     await start({ perSecond: 1, perMinute: 1 });
-    const tenantToken = () =>
-      post('/open-apis/auth/v3/tenant_access_token/internal', {
-        app_id: 'cli_emulator_selfbuilt',
-        app_secret: 'emulator-self-built-secret',
-      });
     expect(await statuses(3, tenantToken)).toEqual([200, 200, 200]);
     await emulator.close();
     await start(false);
