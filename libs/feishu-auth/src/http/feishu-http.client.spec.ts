@@ -31,37 +31,6 @@ describe('FeishuHttpClient', () => {
     attempts = 0;
   });
 
-  function client(http: Record<string, number> = {}): FeishuHttpClient {
-    return new FeishuHttpClient(
-      resolveFeishuAuthOptions({
-        appId: 'cli_test',
-        appSecret: 'secret',
-        redirectUri: 'https://example.com/cb',
-        session: { secret: 'session-secret-0123456789' },
-        http: { retries: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 2, timeoutMs: 2000, ...http },
-      }),
-    );
-  }
-
-  function json(
-    response: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ): void {
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(body));
-  }
-
-  async function failure(promise: Promise<unknown>): Promise<FeishuApiError> {
-    const error = await promise.then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(FeishuApiError);
-    return error as FeishuApiError;
-  }
-
   const call = (http: FeishuHttpClient, extra: object = {}) =>
     http.request<{ code: number; data?: unknown }>({
       method: 'POST',
@@ -231,3 +200,34 @@ describe('FeishuHttpClient', () => {
     });
   });
 });
+
+function client(http: Record<string, number> = {}): FeishuHttpClient {
+  return new FeishuHttpClient(
+    resolveFeishuAuthOptions({
+      appId: 'cli_test',
+      appSecret: 'secret',
+      redirectUri: 'https://example.com/cb',
+      session: { secret: 'session-secret-0123456789' },
+      http: { retries: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 2, timeoutMs: 2000, ...http },
+    }),
+  );
+}
+
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+async function failure(promise: Promise<unknown>): Promise<FeishuApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(FeishuApiError);
+  return error as FeishuApiError;
+}

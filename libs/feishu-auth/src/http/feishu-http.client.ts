@@ -78,7 +78,7 @@ export class FeishuHttpClient {
         this.logger.debug(
           `Retrying ${request.method} ${endpointOf(request.url)} in ${delay} ms (${describe(error)}; attempt ${attempt + 2}).`,
         );
-        await sleep(delay);
+        if (delay > 0) await sleep(delay);
       }
     }
   }

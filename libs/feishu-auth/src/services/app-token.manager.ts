@@ -29,6 +29,12 @@ interface AppScopedKey {
   subject: string;
 }
 
+/** A cold read's result, and whether it had to wait for a renewal (Feishu, here or on another instance). */
+interface LoadedToken {
+  token: FeishuCachedToken;
+  renewed: boolean;
+}
+
 /** Self-built apps have one tenant: their own. */
 const SELF_BUILT_TENANT = 'internal';
 const MIN_RECHECK_MS = 1_000;
@@ -56,7 +62,7 @@ const PATHS = {
 export class AppTokenManager {
   private readonly logger = new Logger('FeishuTokenService');
   private readonly memory = new Map<string, FeishuCachedToken>();
-  private readonly loads = new SingleFlight<FeishuCachedToken>();
+  private readonly loads = new SingleFlight<LoadedToken>();
   private readonly renewals = new SingleFlight<FeishuCachedToken | undefined>();
   /** No renewal before this (epoch ms): after a success, its due time; after a failure, the backoff. */
   private readonly notBefore = new Map<string, number>();
@@ -157,19 +163,20 @@ export class AppTokenManager {
       return hot.token;
     }
     const loaded = await this.loads.run(scoped.key, () => this.load(scoped));
-    return loaded.token;
+    // Every caller that joined the renewal waited for it, not only the one that started it.
+    if (loaded.renewed) this.status.callerWaited();
+    return loaded.token.token;
   }
 
   /** Cold path: the store (another instance may have it), else Feishu. */
-  private async load(scoped: AppScopedKey): Promise<FeishuCachedToken> {
+  private async load(scoped: AppScopedKey): Promise<LoadedToken> {
     const stored = await this.store.getToken(scoped.key);
     const now = this.options.clock();
     if (stored && this.isUsable(stored, now)) {
       this.memory.set(scoped.key, stored);
       if (this.isDue(scoped.key, stored, now)) this.renewInBackground(scoped);
-      return stored;
+      return { token: stored, renewed: false };
     }
-    this.status.callerWaited();
     const renewNow = () => this.renew(scoped, { proactive: false, waitForOthers: true });
     // A background renewal in flight may give up to another instance's lock: then wait ourselves.
     const renewed =
@@ -183,7 +190,7 @@ export class AppTokenManager {
         kind: 'transient',
       });
     }
-    return renewed;
+    return { token: renewed, renewed: true };
   }
 
   private renewInBackground(scoped: AppScopedKey): void {
@@ -279,8 +286,14 @@ export class AppTokenManager {
     );
   }
 
+  /**
+   * Strictly inside the margin: Feishu rounds `expire` down to whole seconds, so the real expiry
+   * may be up to a second later than ours, and at exactly 30 minutes left Feishu still hands back
+   * the same token.
+   */
   private dueAt(token: FeishuCachedToken): number {
-    return token.expiresAt - this.options.refresh.appTokenMarginSeconds * 1000;
+    const marginMs = this.options.refresh.appTokenMarginSeconds * 1000;
+    return token.expiresAt - marginMs + Math.min(1_000, marginMs / 4);
   }
 
   /** Still worth handing out: more than a small leeway before Feishu stops accepting it. */

@@ -31,6 +31,28 @@ export class RefreshLock {
   }
 
   /**
+   * As `waitFor`, but also tries to take the lock on every poll, so a waiter carries on with the
+   * renewal as soon as the holder released the lock without a result or died and its lease ran
+   * out. Resolves with `owner` when the lock was taken (the caller must release it).
+   */
+  async waitOrAcquire<T>(
+    key: string,
+    read: () => Promise<T>,
+    isDone: (value: T) => boolean,
+  ): Promise<{ value: T; done: boolean; owner?: string }> {
+    const { clock } = this.options;
+    const deadline = clock() + this.options.refresh.lockWaitMs;
+    for (;;) {
+      await sleep(this.pollIntervalMs());
+      const value = await read();
+      if (isDone(value)) return { value, done: true };
+      const owner = await this.acquire(key);
+      if (owner) return { value, done: false, owner };
+      if (clock() >= deadline) return { value, done: false };
+    }
+  }
+
+  /**
    * Polls `read` until `isDone` accepts what it returns or `refresh.lockWaitMs` has passed.
    * Resolves to the last value read and whether it was accepted.
    */
@@ -40,12 +62,15 @@ export class RefreshLock {
   ): Promise<{ value: T; done: boolean }> {
     const { clock } = this.options;
     const deadline = clock() + this.options.refresh.lockWaitMs;
-    const interval = Math.max(1, Math.min(POLL_INTERVAL_MS, this.options.refresh.lockWaitMs));
     for (;;) {
-      await sleep(interval);
+      await sleep(this.pollIntervalMs());
       const value = await read();
       if (isDone(value)) return { value, done: true };
       if (clock() >= deadline) return { value, done: false };
     }
+  }
+
+  private pollIntervalMs(): number {
+    return Math.max(1, Math.min(POLL_INTERVAL_MS, this.options.refresh.lockWaitMs));
   }
 }

@@ -19,7 +19,10 @@ const MAX_BATCH = 1_000;
 /**
  * Proactive renewal: an interval registered in `SchedulerRegistry` asks the store's due index
  * for what is due and renews it, at most `refresh.maxRefreshesPerSecond`, so callers keep finding
- * a valid token in the cache instead of waiting for Feishu. Internal.
+ * a valid token in the cache instead of waiting for Feishu. Exported so that an app, a job or a
+ * benchmark can run one pass at once with `tick()`; the interval calls it on its own.
+ *
+ * @publicApi
  */
 @Injectable()
 export class TokenRefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {

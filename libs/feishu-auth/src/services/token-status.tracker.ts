@@ -18,7 +18,10 @@ export interface FeishuTokenStatus {
   proactiveRefreshes: number;
   /** Failed renewals by error kind (`FeishuApiError.kind`, or the error's name). */
   failures: Record<string, number>;
-  /** Callers that had to wait for Feishu because no usable token was cached. */
+  /**
+   * Callers that had to wait for a renewal (Feishu, or another instance's call to it) because no
+   * usable token was cached: one per caller, so 1,000 callers sharing one fetch count 1,000.
+   */
   callerWaits: number;
   /** Epoch ms of the last successful renewal. */
   lastRefreshAt?: number;

@@ -50,6 +50,7 @@ export class UserTokenManager {
     const record = await this.store.getUserToken(openId);
     if (!record) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
     if (!this.isDue(record, this.options.clock())) return record.accessToken;
+    this.status.callerWaited();
     const token = await this.refreshes.run(openId, () => this.refresh(openId, record, false, true));
     return token!;
   }
@@ -115,10 +116,17 @@ export class UserTokenManager {
     proactive: boolean,
     waitForOthers: boolean,
   ): Promise<string | undefined> {
-    const owner = await this.lock.acquire(`user:${openId}`);
+    let owner = await this.lock.acquire(`user:${openId}`);
     if (!owner) {
       if (!waitForOthers) return undefined;
-      return this.waitForOtherInstance(openId, seen);
+      const waited = await this.lock.waitOrAcquire(
+        `user:${openId}`,
+        () => this.store.getUserToken(openId),
+        (record) => record === undefined || record.updatedAt > seen.updatedAt,
+      );
+      // Taken over: the holder gave up, or died and its lease ran out. Renew ourselves.
+      if (waited.owner === undefined) return this.afterWaiting(openId, seen, waited);
+      owner = waited.owner;
     }
     try {
       const current = await this.store.getUserToken(openId);
@@ -130,11 +138,12 @@ export class UserTokenManager {
     }
   }
 
-  private async waitForOtherInstance(openId: string, seen: FeishuUserTokenRecord): Promise<string> {
-    const { value, done } = await this.lock.waitFor(
-      () => this.store.getUserToken(openId),
-      (record) => record === undefined || record.updatedAt > seen.updatedAt,
-    );
+  /** What a caller that waited for another instance's refresh gets, when it did not take over. */
+  private afterWaiting(
+    openId: string,
+    seen: FeishuUserTokenRecord,
+    { value, done }: { value: FeishuUserTokenRecord | undefined; done: boolean },
+  ): string {
     if (done && !value) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
     if (done && value && !this.isExpired(value, this.options.clock())) return value.accessToken;
     if (!this.isExpired(seen, this.options.clock())) return seen.accessToken;
