@@ -5,6 +5,7 @@ import { ApiController } from './api.controller.js';
 import { AuthController } from './auth.controller.js';
 import type { DemoSettings } from './demo.settings.js';
 import { HomeController } from './home.controller.js';
+import { InAppController } from './in-app.controller.js';
 import { OpenApiSampleService } from './open-api-sample.service.js';
 import { TokenStatusReader } from './token-status.reader.js';
 import { StatusController } from './status.controller.js';
@@ -46,7 +47,13 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HomeController, AuthController, ApiController, StatusController],
+      controllers: [
+        HomeController,
+        AuthController,
+        InAppController,
+        ApiController,
+        StatusController,
+      ],
       providers: [OpenApiSampleService, TokenStatusReader],
     };
   }

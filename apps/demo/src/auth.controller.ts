@@ -1,14 +1,17 @@
-import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
+  FeishuCodeGuard,
   FeishuLoginGuard,
   FeishuSessionService,
   FeishuUser,
   type FeishuAuthenticatedRequest,
+  type FeishuProfile,
+  type FeishuSessionToken,
 } from '@feishu-auth/nestjs';
 import { TokenActivity } from './token-activity.module.js';
 
-/** The three login routes: start, callback, logout. */
+/** The login routes: start, callback, in-app code, logout. */
 @Controller('auth/feishu')
 export class AuthController {
   constructor(
@@ -31,6 +34,21 @@ export class AuthController {
   ): void {
     this.activity.signedIn(openId);
     response.redirect(request.feishuReturnTo ?? '/');
+  }
+
+  /**
+   * Login inside the Feishu client: the front end posts the code `requestAccess` gave it (on the
+   * emulator, `/in-app` plays the client). The guard signs the user in as the callback does.
+   */
+  @Post('code')
+  @HttpCode(200)
+  @UseGuards(FeishuCodeGuard)
+  code(
+    @FeishuUser() user: FeishuProfile,
+    @Req() request: FeishuAuthenticatedRequest,
+  ): { name: string } & Partial<FeishuSessionToken> {
+    this.activity.signedIn(user.openId);
+    return { name: user.name, ...request.feishuSessionToken };
   }
 
   /** Ends the session and forgets the user's tokens (the page's logout button posts here). */

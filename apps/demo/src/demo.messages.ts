@@ -26,3 +26,8 @@ export const CONSENT_DENIED =
   'You declined to share your Feishu account with the demo, so you are not signed in.';
 
 export const LOGIN_FAILED = 'The login did not complete. Please try again.';
+
+export const IN_APP_EMULATOR_ONLY =
+  'Simulated in-app codes come from the embedded emulator; on real Feishu the Feishu client gives them.';
+
+export const IN_APP_UNKNOWN_USER = 'Pick one of the emulator users (an open_id such as ou_…).';

@@ -50,6 +50,9 @@ export class HomeController {
           tokens on the server and renews them before they expire.
         </p>
         <a class="button" data-testid="login" href="/auth/feishu/login">Login with Feishu</a>
+        <a class="button secondary" data-testid="in-app-link" href="/in-app"
+          >Login inside the Feishu client</a
+        >
       </section>
       ${
         this.demo.target === 'emulator'
