@@ -139,7 +139,7 @@ describe('demo app on the embedded emulator', () => {
     await agent.get('/api/tenant').expect(200);
     const status = await request(demo.url).get('/api/status').expect(200);
     expect(status.body.target).toBe('emulator');
-    expect(status.body.margins).toEqual({ appTokenSeconds: 60, userTokenSeconds: 60 });
+    expect(status.body.margins).toEqual({ appTokenSeconds: 40, userTokenSeconds: 60 });
     const user = status.body.tokens.find(
       (token: { kind: string; subject: string }) =>
         token.kind === 'user' && token.subject === ZHANG_SAN,
@@ -147,7 +147,7 @@ describe('demo app on the embedded emulator', () => {
     expect(user.renewsFrom).toBe(user.expiresAt - 60_000);
     expect(user.refreshTokenExpiresAt).toBeGreaterThan(user.expiresAt);
     const tenant = status.body.tokens.find((token: { kind: string }) => token.kind === 'tenant');
-    expect(tenant.renewsFrom).toBe(tenant.expiresAt - 60_000);
+    expect(tenant.renewsFrom).toBe(tenant.expiresAt - 40_000);
     expect(tenant.renewals).toBeGreaterThanOrEqual(1);
     expect(status.body.service.schedulerRunning).toBe(true);
     expect(status.body.service.refreshes.tenant).toBeGreaterThanOrEqual(1);

@@ -29,13 +29,15 @@ export const DEMO_EMULATOR_LIFETIMES = {
 } as const;
 
 /**
- * Refresh timing scaled to {@link DEMO_EMULATOR_LIFETIMES}: user tokens renew with 60 s left,
- * app and tenant tokens with 60 s left, and the scheduler looks every 5 s.
+ * Refresh timing scaled to {@link DEMO_EMULATOR_LIFETIMES}. User tokens renew with 60 s left.
+ * App and tenant tokens renew with 40 s left: Feishu hands back the *same* token while 30 min of
+ * its 2 h remain, and the emulator scales that threshold to a quarter of the lifetime (45 s of
+ * 180 s); renewing earlier would only fetch the old token again. The scheduler looks every 5 s.
  */
 export const DEMO_EMULATOR_REFRESH: FeishuRefreshOptions = {
   intervalMs: 5_000,
   userTokenMarginSeconds: 60,
-  appTokenMarginSeconds: 60,
+  appTokenMarginSeconds: 40,
 };
 
 /** On real Feishu: the library's defaults, spelled out so the status page can show them. */

@@ -45,6 +45,7 @@ export function renderPage(options: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         ${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}" />` : undefined}
+        <link rel="icon" href="data:," />
         <title>${options.title} · Feishu auth demo</title>
         <style>
           ${new SafeHtml(STYLE)}
