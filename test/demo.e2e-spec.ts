@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { TokenService } from '@feishu-auth/nestjs';
 import { startDemo, type RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
@@ -210,6 +213,22 @@ describe('demo configuration', () => {
     expect(message).toContain('found FEISHU_APP_ID, FEISHU_APP_SECRET but not FEISHU_REDIRECT_URI');
     expect(message).toContain('unset every FEISHU_* variable');
     expect(message).not.toContain('a-very-secret-value');
+  });
+
+  it('should read a half-filled configuration from a .env file and refuse it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'demo-env-'));
+    const envFilePath = join(directory, '.env');
+    await writeFile(
+      envFilePath,
+      'FEISHU_APP_ID=cli_from_dotenv\nFEISHU_REDIRECT_URI=http://localhost:3000/auth/feishu/callback\n',
+    );
+    try {
+      await expect(
+        startDemo({ envFilePath, port: 0, print: () => undefined, logger: false }),
+      ).rejects.toThrow('found FEISHU_APP_ID, FEISHU_REDIRECT_URI but not FEISHU_APP_SECRET');
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('should refuse FEISHU_DOMAIN alone, naming the three missing variables', async () => {
