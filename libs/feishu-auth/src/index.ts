@@ -22,6 +22,7 @@ export {
 export { FeishuAuthModule } from './feishu-auth.module.js';
 export type { FeishuAuthModuleExtras } from './feishu-auth.module-definition.js';
 export { TokenService } from './services/token.service.js';
+export { TokenRefreshScheduler } from './services/token-refresh.scheduler.js';
 export type { FeishuTokenKind, FeishuTokenStatus } from './services/token-status.tracker.js';
 export { FeishuClient, type FeishuRequestOptions } from './services/feishu.client.js';
 export {
