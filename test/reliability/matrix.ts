@@ -1,0 +1,663 @@
+/**
+ * The reliability and security matrix: every failure and attack the library is tested against,
+ * what it does, and which test proves it. The single source of docs/reliability.md:
+ * `matrix.e2e-spec.ts` checks that each named test exists in its file and that the document is
+ * this list rendered (`npm run docs:reliability` rewrites it).
+ */
+
+/** A test: the file (from the repository root) and its title exactly as written there. */
+export interface TestRef {
+  file: string;
+  test: string;
+}
+
+export interface ReliabilityCase {
+  id: string;
+  case: string;
+  expected: string;
+  testedBy: TestRef[];
+}
+
+export interface ReliabilitySection {
+  title: string;
+  intro: string;
+  cases: ReliabilityCase[];
+}
+
+const FAULTS = 'test/reliability/feishu-faults.e2e-spec.ts';
+const ATTACKS = 'test/reliability/attacks.e2e-spec.ts';
+const PARSERS = 'test/reliability/parsers.e2e-spec.ts';
+const REDIS = 'test/reliability/store-outage.integration-spec.ts';
+const LOGIN = 'test/login.e2e-spec.ts';
+const BAD_INPUT = 'test/login-bad-input.e2e-spec.ts';
+const GUARD = 'test/auth-guard.e2e-spec.ts';
+const TOKENS = 'test/token-service.e2e-spec.ts';
+const USER_TOKENS = 'test/user-tokens.e2e-spec.ts';
+const HTTP_UNIT = 'libs/feishu-auth/src/http/feishu-http.client.spec.ts';
+const STATE_UNIT = 'libs/feishu-auth/src/strategies/feishu-login-state.store.spec.ts';
+const REDIS_STORE = 'test/redis-token-store.integration-spec.ts';
+
+const LEAK_TEST =
+  'should have written no token, refresh token, app secret or cookie value to any log in the flows above';
+
+export const RELIABILITY_MATRIX: ReliabilitySection[] = [
+  {
+    title: 'Feishu faults on the token endpoints',
+    intro:
+      'Injected with the emulator’s `failNext()` and driven through real HTTP requests to a Nest app ' +
+      '(`http.retries: 2`, so a failing call is made exactly 3 times). Every test also checks that no ' +
+      'unhandled rejection happened and that the app serves the next request.',
+    cases: [
+      {
+        id: 'F1',
+        case: 'User token refresh meets HTTP 500 / 503, code 20050 / 20072 (also with HTTP 200), a truncated JSON body or HTTP 429, once',
+        expected:
+          'Retried with backoff; the rotated refresh token is stored and works at Feishu; 200.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should retry a refresh that met %s once, store the rotated refresh token and answer 200',
+          },
+        ],
+      },
+      {
+        id: 'F2',
+        case: 'The same faults on every attempt, access token expired',
+        expected:
+          'Exactly 3 attempts, then 502 (Feishu error) or 503 (unavailable, rate limited) JSON; the stored refresh token is untouched and still works.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should give up on a refresh that keeps meeting %s after exactly 3 attempts with %i, keeping the refresh token',
+          },
+          {
+            file: USER_TOKENS,
+            test: 'should serve the still-valid token when the refresh fails transiently',
+          },
+        ],
+      },
+      {
+        id: 'F3',
+        case: 'The same faults on every attempt, access token due but still valid',
+        expected: 'The cached access token keeps being served (200); the record is unchanged.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should keep serving the still-valid access token while every refresh meets %s',
+          },
+        ],
+      },
+      {
+        id: 'F4',
+        case: 'Connection reset during a refresh',
+        expected:
+          'Not retried (Feishu may have processed it: a refresh token is single use); 503; the refresh token is kept.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should not retry a refresh whose connection was reset, answer 503 and keep the refresh token',
+          },
+        ],
+      },
+      {
+        id: 'F5',
+        case: 'HTTP 200 with a non-zero `code` that ends the grant (20037) during a refresh',
+        expected:
+          'Not retried; 401 with `loginUrl`; the stored tokens and the session are deleted.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should answer 401 with the login URL and end the session when a refresh gets HTTP 200 with code 20037',
+          },
+          {
+            file: LOGIN,
+            test: 'should answer 401 with the login URL and forget the user when the refresh token is dead',
+          },
+        ],
+      },
+      {
+        id: 'F6',
+        case: 'Tenant token endpoint: HTTP 500 / 503, reset, slow beyond the timeout, truncated JSON, 429, HTTP 200 with code 10014',
+        expected:
+          'Exactly 3 attempts (1 for the configuration error), then 502 / 503 / 504 JSON, never 500; the next request is served.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should answer %s on the tenant token endpoint with %i after exactly %i attempts, then serve again',
+          },
+          { file: TOKENS, test: 'should surface %j as a typed error after the retries' },
+          { file: TOKENS, test: 'should not retry a wrong app secret and say what to check' },
+          { file: TOKENS, test: 'should time out a slow Feishu with kind timeout' },
+        ],
+      },
+      {
+        id: 'F7',
+        case: 'Tenant token renewal fails while the cached token is still valid',
+        expected:
+          'The cached tenant token keeps being served; the failed background renewal is not an unhandled rejection.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should keep serving a cached tenant token while its background renewal fails',
+          },
+        ],
+      },
+      {
+        id: 'F8',
+        case: 'Rate limiting with `x-ogw-ratelimit-reset`',
+        expected:
+          'Waits the reset and retries when it fits in the timeout; otherwise fails fast as `rate-limited` (503).',
+        testedBy: [
+          { file: HTTP_UNIT, test: 'should wait for x-ogw-ratelimit-reset on a 429, then retry' },
+          {
+            file: HTTP_UNIT,
+            test: 'should fail fast as rate-limited when the reset is longer than the timeout',
+          },
+        ],
+      },
+      {
+        id: 'F9',
+        case: 'Code exchange (callback) meets 503, 500 or a reset',
+        expected: '503 / 502 JSON, never 500; nothing stored.',
+        testedBy: [
+          {
+            file: BAD_INPUT,
+            test: 'should answer a Feishu %s during the exchange with a 5xx other than 500',
+          },
+        ],
+      },
+      {
+        id: 'F10',
+        case: 'Bearer validation (user_info) meets 503 or a timeout',
+        expected: '503 / 504 JSON.',
+        testedBy: [
+          {
+            file: GUARD,
+            test: 'should answer 503 when Feishu is unavailable while validating a Bearer token',
+          },
+          {
+            file: GUARD,
+            test: 'should answer 504 when Feishu does not answer in time while validating a Bearer token',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'A refresh whose answer never arrives',
+    intro:
+      'The library cannot know whether Feishu rotated the refresh token, and a refresh token is single ' +
+      'use, so it never resends the request. What happens to the user: the still-valid access token ' +
+      'keeps being served; the next refresh is made with the old refresh token; if Feishu had rotated ' +
+      'it, Feishu refuses it (20064), the user’s tokens and session are deleted and the next request ' +
+      'gets 401 with `loginUrl`: the user signs in again. If the request never reached Feishu, the ' +
+      'next refresh simply succeeds.',
+    cases: [
+      {
+        id: 'L1',
+        case: 'Answer lost (timeout) after Feishu rotated; access token still valid',
+        expected:
+          '200 with the old token; at the next refresh 401 with `loginUrl`; signing in again works.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should serve the still-valid token, then answer 401 with the login URL at the next refresh, which Feishu refuses',
+          },
+        ],
+      },
+      {
+        id: 'L2',
+        case: 'Answer lost (timeout) after Feishu rotated; access token expired',
+        expected: '504 without a retry, then 401 with `loginUrl`.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should answer 504 without retrying when the token had expired, then 401 with the login URL',
+          },
+          {
+            file: HTTP_UNIT,
+            test: 'should not retry a timed-out non-idempotent request (a refresh token is single use)',
+          },
+        ],
+      },
+      {
+        id: 'L3',
+        case: 'Connection dropped before Feishu processed the refresh',
+        expected: '503; the refresh token is kept and the next refresh succeeds.',
+        testedBy: [
+          {
+            file: FAULTS,
+            test: 'should not retry a refresh whose connection was reset, answer 503 and keep the refresh token',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Token store failing (Redis down)',
+    intro:
+      'Against a real `redis-server` (stopped, paused with `CLIENT PAUSE`, or refusing writes at ' +
+      '`maxmemory`), `RedisTokenStore` with a 300 ms command timeout.',
+    cases: [
+      {
+        id: 'S1',
+        case: 'Login started while Redis is down',
+        expected: '503 JSON, no redirect; logging in works once Redis is back.',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should answer a login started while Redis is down with 503 JSON, and log in once it is back',
+          },
+        ],
+      },
+      {
+        id: 'S2',
+        case: 'Callback while Redis is down',
+        expected: '503 JSON, no session, the code is not exchanged.',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should answer a callback while Redis is down with 503 JSON, without exchanging the code',
+          },
+        ],
+      },
+      {
+        id: 'S3',
+        case: 'Guarded request while Redis does not answer',
+        expected: '503 JSON; the session is served again afterwards.',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should answer a guarded request while Redis does not answer with 503 JSON, then serve the session again',
+          },
+          { file: GUARD, test: 'should answer 503 when the store is down' },
+        ],
+      },
+      {
+        id: 'S4',
+        case: 'Request needing a refresh while Redis is down',
+        expected: '503 JSON; no refresh is sent to Feishu (its result could not be stored).',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should answer a request needing a refresh while Redis is down with 503 JSON, sending no refresh',
+          },
+        ],
+      },
+      {
+        id: 'S5',
+        case: 'Write of a rotated token times out, Redis applies it later',
+        expected: '503; the token is not lost: the user stays signed in.',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should answer 503 when the write of a rotated token times out, and keep the user signed in once Redis applied it',
+          },
+        ],
+      },
+      {
+        id: 'S6',
+        case: 'Redis refuses the write of a rotated token (after Feishu rotated it)',
+        expected:
+          '503; the new refresh token is lost (Feishu already retired the old one), so the next request gets 401 with `loginUrl`: the user signs in again. Unavoidable without a store.',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should answer 503 when Redis refuses the write of a rotated token, and 401 with the login URL next (the new refresh token is lost)',
+          },
+        ],
+      },
+      {
+        id: 'S7',
+        case: 'Background refresh scheduler during an outage',
+        expected: 'Keeps ticking, no unhandled rejection; the app serves once Redis is back.',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should keep the background refresh running through an outage without an unhandled rejection',
+          },
+        ],
+      },
+      {
+        id: 'S8',
+        case: 'Every store method while Redis is down',
+        expected:
+          '`FeishuStoreUnavailableError` within a bounded time; works again once Redis is back.',
+        testedBy: [
+          {
+            file: REDIS_STORE,
+            test: 'should reject every method with FeishuStoreUnavailableError within a bounded time, then work again once Redis is back',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Attacks on the login callback',
+    intro: 'Each answered 4xx JSON with a stable `reason`, never 500, no session, no stored token.',
+    cases: [
+      {
+        id: 'A1',
+        case: 'CSRF: state missing',
+        expected: '403 `missing_state`, before any exchange.',
+        testedBy: [
+          { file: BAD_INPUT, test: 'should refuse a missing state before exchanging the code' },
+        ],
+      },
+      {
+        id: 'A2',
+        case: 'CSRF: state forged',
+        expected: '403 `invalid_state`, before any exchange.',
+        testedBy: [
+          { file: BAD_INPUT, test: 'should refuse a forged state before exchanging the code' },
+          {
+            file: ATTACKS,
+            test: 'should refuse a state made of %s with 403 before exchanging the code',
+          },
+        ],
+      },
+      {
+        id: 'A3',
+        case: 'CSRF: state reused',
+        expected: '403 `invalid_state`, before any exchange.',
+        testedBy: [
+          {
+            file: ATTACKS,
+            test: 'should refuse a state reused after its login completed, before exchanging the new code',
+          },
+          { file: STATE_UNIT, test: 'should refuse a state used twice' },
+        ],
+      },
+      {
+        id: 'A4',
+        case: 'CSRF: state from another browser (missing or other binding cookie)',
+        expected: '403 `state_browser_mismatch`, before any exchange.',
+        testedBy: [
+          {
+            file: BAD_INPUT,
+            test: 'should refuse a state started in another browser (login CSRF) before exchanging the code',
+          },
+          {
+            file: PARSERS,
+            test: 'should refuse a callback whose login cookie is anything but the one set, before exchanging the code',
+          },
+        ],
+      },
+      {
+        id: 'A5',
+        case: 'Code injection: another login’s code, or hostile characters in the code',
+        expected: '400 `pkce_mismatch` / `code_invalid`.',
+        testedBy: [
+          {
+            file: BAD_INPUT,
+            test: 'should refuse a code exchanged with another login’s PKCE verifier',
+          },
+          {
+            file: ATTACKS,
+            test: 'should refuse an injected code made of %s with 400 code_invalid after one exchange',
+          },
+        ],
+      },
+      {
+        id: 'A6',
+        case: 'Code replay',
+        expected: '400 `code_invalid` with the single-use hint; the signed-in user is untouched.',
+        testedBy: [
+          { file: BAD_INPUT, test: 'should refuse a replayed code with the hint, as 400 not 502' },
+          {
+            file: BAD_INPUT,
+            test: 'should leave an already signed-in user untouched by a bad callback',
+          },
+        ],
+      },
+      {
+        id: 'A7',
+        case: 'PKCE downgrade to `plain`',
+        expected: '400 `pkce_mismatch`.',
+        testedBy: [
+          {
+            file: ATTACKS,
+            test: 'should refuse a code whose authorize request was downgraded to the plain method',
+          },
+        ],
+      },
+      {
+        id: 'A8',
+        case: 'PKCE challenge stripped from the authorize URL',
+        expected:
+          "v3 token endpoint: 400 `pkce_mismatch`. v2: Feishu accepts a verifier when no challenge was bound (a server rule the library cannot see), so only the browser binding protects the login: use `tokenEndpoint: 'v3'` to close it.",
+        testedBy: [
+          {
+            file: ATTACKS,
+            test: 'should refuse on the v3 token endpoint a code whose PKCE challenge was stripped',
+          },
+          {
+            file: ATTACKS,
+            test: 'should accept on the v2 token endpoint a code whose PKCE challenge was stripped, as Feishu v2 does',
+          },
+        ],
+      },
+      {
+        id: 'A9',
+        case: 'Open redirect through `returnTo` (`//host`, `/\\host`, schemes, control characters …)',
+        expected: '400 `invalid_return_to`, no redirect; any accepted value stays on this site.',
+        testedBy: [
+          {
+            file: ATTACKS,
+            test: 'should refuse returnTo %j with 400 invalid_return_to and no redirect',
+          },
+          {
+            file: PARSERS,
+            test: 'should accept as returnTo only paths that stay on this site, whatever the base URL',
+          },
+          { file: LOGIN, test: 'should return to a validated local returnTo after login' },
+        ],
+      },
+      {
+        id: 'A10',
+        case: 'Oversized query (callback, login route)',
+        expected: '414 `query_too_large`.',
+        testedBy: [
+          { file: BAD_INPUT, test: 'should refuse an oversized query with 414' },
+          {
+            file: ATTACKS,
+            test: 'should refuse an oversized login query with 414 before redirecting',
+          },
+        ],
+      },
+      {
+        id: 'A11',
+        case: 'Repeated or nested callback parameters, any query at all (property-based)',
+        expected: '400 / 403 / 414 JSON with a known reason; no code is ever exchanged.',
+        testedBy: [
+          { file: BAD_INPUT, test: 'should refuse repeated callback parameters' },
+          {
+            file: PARSERS,
+            test: 'should answer any callback query with a 4xx JSON reason and never exchange a code',
+          },
+        ],
+      },
+      {
+        id: 'A12',
+        case: 'Unicode, control characters, CRLF, NUL, bidi overrides in code, state and error',
+        expected: '4xx JSON with the matching reason.',
+        testedBy: [
+          {
+            file: ATTACKS,
+            test: 'should refuse an injected code made of %s with 400 code_invalid after one exchange',
+          },
+          {
+            file: ATTACKS,
+            test: 'should refuse a state made of %s with 403 before exchanging the code',
+          },
+          {
+            file: ATTACKS,
+            test: 'should refuse a Feishu error made of %s with 400 authorization_error',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Attacks on sessions, Bearer tokens and headers',
+    intro:
+      'Each answered 401 JSON `{ statusCode, error, reason, loginUrl }` unless said otherwise.',
+    cases: [
+      {
+        id: 'B1',
+        case: 'Session cookie tampered, or signed with an unknown secret',
+        expected: '401.',
+        testedBy: [
+          { file: GUARD, test: 'should refuse a session cookie whose id was tampered with' },
+          {
+            file: GUARD,
+            test: 'should refuse a session id signed with a secret the app does not know',
+          },
+          { file: GUARD, test: 'should refuse a well-signed cookie naming no session' },
+        ],
+      },
+      {
+        id: 'B2',
+        case: 'Session cookie replayed after logout',
+        expected: '401; the user’s stored tokens are gone.',
+        testedBy: [
+          {
+            file: LOGIN,
+            test: 'should sign in, serve the user and both tokens, and sign out to a 401 with the login URL',
+          },
+        ],
+      },
+      {
+        id: 'B3',
+        case: 'Session fixation (a planted cookie before login)',
+        expected: 'A new session id at each login; the old one answers 401.',
+        testedBy: [
+          {
+            file: LOGIN,
+            test: 'should give each login a new session id, even when the browser brings one',
+          },
+        ],
+      },
+      {
+        id: 'B4',
+        case: 'Any Cookie header (property-based), hostile characters, a 12 KB cookie',
+        expected: '401; a valid session cookie is found among any other cookies.',
+        testedBy: [
+          {
+            file: PARSERS,
+            test: 'should answer any Cookie header without a valid session with 401 JSON and the login URL',
+          },
+          { file: PARSERS, test: 'should find a valid session cookie among any other cookies' },
+          { file: ATTACKS, test: 'should answer a session cookie made of %s with 401 JSON' },
+          { file: ATTACKS, test: 'should answer a 12 KB session cookie with 401 JSON' },
+        ],
+      },
+      {
+        id: 'B5',
+        case: 'Bearer token that is garbage, huge, of another scheme, or has characters no token has',
+        expected: '401 without asking Feishu.',
+        testedBy: [
+          { file: GUARD, test: 'should refuse %s without asking Feishu' },
+          {
+            file: ATTACKS,
+            test: 'should refuse a Bearer token made of %s with 401 without asking Feishu',
+          },
+        ],
+      },
+      {
+        id: 'B6',
+        case: 'Bearer token Feishu rejects; a refresh or tenant token presented as a user token',
+        expected: '401; the stored tokens are untouched.',
+        testedBy: [
+          { file: GUARD, test: 'should refuse a Bearer token Feishu rejects' },
+          { file: ATTACKS, test: 'should refuse %s presented as a user token with 401' },
+          { file: GUARD, test: 'should keep the stored tokens untouched by refused requests' },
+        ],
+      },
+      {
+        id: 'B7',
+        case: 'Bearer token of another app',
+        expected:
+          '401 unless this app has stored tokens for that open_id. Real Feishu scopes open_id to one app, so another app’s user is never one of ours. Known gap: the emulator gives a user the same open_id in every app, so “the same person signed in to both apps” cannot be tested on it.',
+        testedBy: [
+          {
+            file: GUARD,
+            test: 'should refuse the token of a user who never signed in to this app',
+          },
+        ],
+      },
+      {
+        id: 'B8',
+        case: 'Headers beyond 16 KB; control characters in a header',
+        expected:
+          'Refused by Node’s HTTP parser before the app runs (431 / 400, no JSON body possible); the process keeps serving.',
+        testedBy: [
+          {
+            file: ATTACKS,
+            test: 'should leave headers beyond 16 KB to Node, which answers 431, and keep serving',
+          },
+          {
+            file: ATTACKS,
+            test: 'should leave control characters in a header to Node, which answers 400, and keep serving',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Secrets',
+    intro:
+      'Every reliability test file logs through a recorder of every Nest log level and of `console`, ' +
+      'and remembers every token, refresh token, session id, login state and PKCE verifier the store ' +
+      'was given, plus the app secret, the session secret and the cookie values; its last test fails ' +
+      'if any of them appears in the output.',
+    cases: [
+      {
+        id: 'X1',
+        case: 'Tokens, refresh tokens, app secret, cookie values in logs, across all the flows above',
+        expected: 'None appears in any log line.',
+        testedBy: [
+          { file: FAULTS, test: LEAK_TEST },
+          { file: ATTACKS, test: LEAK_TEST },
+          { file: PARSERS, test: LEAK_TEST },
+          { file: REDIS, test: LEAK_TEST },
+          {
+            file: LOGIN,
+            test: 'should never write a token, secret, code or cookie value to the logs during a full flow',
+          },
+        ],
+      },
+    ],
+  },
+];
+
+/** docs/reliability.md, rendered from the matrix. */
+export function renderReliabilityDoc(sections: ReliabilitySection[] = RELIABILITY_MATRIX): string {
+  const lines = [
+    '# Reliability and security matrix',
+    '',
+    '<!-- Generated from test/reliability/matrix.ts by `npm run docs:reliability`; do not edit. -->',
+    '',
+    'How `@feishu-auth/nestjs` behaves when Feishu, the network or the token store fail, and when a',
+    'client sends hostile input. Every row names the tests that prove it; `npm test` fails when a named',
+    'test disappears or when this page differs from `test/reliability/matrix.ts`. The Redis rows run',
+    'with `npm run test:integration`. Both run in CI (`.ci/run`).',
+    '',
+  ];
+  for (const section of sections) {
+    lines.push(`## ${section.title}`, '', section.intro, '');
+    lines.push('| # | Case | Expected | Tested by |', '| --- | --- | --- | --- |');
+    for (const row of section.cases) {
+      const tests = row.testedBy.map((ref) => `\`${ref.file}\`: ${escapeCell(ref.test)}`);
+      lines.push(
+        `| ${row.id} | ${escapeCell(row.case)} | ${escapeCell(row.expected)} | ${tests.join('<br>')} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
