@@ -3,7 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import { FeishuAuthModule, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
 
-export const SELF_BUILT = { appId: 'cli_emulator_selfbuilt', appSecret: 'emulator-self-built-secret' };
+export const SELF_BUILT = {
+  appId: 'cli_emulator_selfbuilt',
+  appSecret: 'emulator-self-built-secret',
+};
 export const STORE_APP = { appId: 'cli_emulator_store', appSecret: 'emulator-store-secret' };
 export const REDIRECT_URI = 'http://localhost:3000/auth/feishu/callback';
 export const SESSION_SECRET = 'test-session-secret-0123456789';
