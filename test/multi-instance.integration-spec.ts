@@ -15,6 +15,7 @@ const INSTANCES = 4;
 const APP = { appId: 'cli_emulator_selfbuilt', appSecret: 'emulator-self-built-secret' };
 const SESSION_SECRET = 'multi-instance-session-secret-0123456789';
 const LOCK_LEASE_MS = 2_000;
+const HTTP_TIMEOUT_MS = 1_900;
 /**
  * Short-lived app and tenant tokens, due 2 s before they expire. The emulator hands out the same
  * token again while a quarter of its life (4 s) remains, so a renewal at due time gets a new one.
@@ -145,7 +146,7 @@ async function killMidRefresh(victim: InstanceApp, openId: string): Promise<Answ
   const pending = get(victim, '/me', jars.get(openId)).catch(() => 'no answer' as const);
   // Counted on arrival, before the emulator's delay: the victim holds the lock and waits on Feishu.
   await until('the victim to send its refresh', () => calls(REFRESH) === 1);
-  expect(await store.acquireLock(`lock:user:${openId}`, 1)).toBeUndefined();
+  expect(await store.acquireLock(`user:${APP.appId}:${openId}`, 1)).toBeUndefined();
   const exited = new Promise((resolve) => victim.process.child.once('exit', resolve));
   victim.process.child.kill('SIGKILL');
   await exited;
@@ -174,6 +175,8 @@ beforeAll(async () => {
         SESSION_SECRET,
         REDIS_URL: redis.url,
         FEISHU_LOCK_LEASE_MS: String(LOCK_LEASE_MS),
+        // The lease must outlive one refresh request (the options refuse a timeout as long).
+        FEISHU_HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS),
         FEISHU_APP_TOKEN_MARGIN_SECONDS: String(APP_TOKEN_MARGIN_SECONDS),
         // No background renewal during the test: every refresh counted here is one a request caused.
         FEISHU_REFRESH_INTERVAL_MS: String(3_600_000),

@@ -2,12 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   FeishuConfigError,
+  FeishuOAuthClient,
   FeishuStoreUnavailableError,
   RedisTokenStore,
+  TokenService,
   type FeishuTokenStore,
 } from '@feishu-auth/nestjs';
+import { FeishuEmulator } from '@feishu-auth/emulator';
 import { Redis } from 'ioredis';
 import { describeTokenStoreContract } from '../libs/feishu-auth/src/storage/token-store.contract.js';
+import {
+  emulatorOptions,
+  REDIRECT_URI,
+  SELF_BUILT,
+  startCoreApp,
+} from './helpers/feishu-core.helper.js';
 import { RedisServer } from './support/redis-server.js';
 
 let server: RedisServer;
@@ -178,6 +187,43 @@ describe('RedisTokenStore', () => {
       expect(await ttl('app1:token:tenant:cli:tk')).toBeLessThanOrEqual(7_200_000);
       expect(await ttl('app1:lock:refresh:ou_1')).toBeLessThanOrEqual(15_000);
       expect(await ttl('app1:lock:refresh:ou_1')).toBeGreaterThan(0);
+    });
+
+    it("should hold a user's refresh lock at <prefix>lock:user:<appId>:<openId>, under one lock: prefix", async () => {
+      const emulator = await FeishuEmulator.start();
+      const store = openStore('locks:');
+      const { app } = await startCoreApp(
+        emulatorOptions(emulator, { store, refresh: { proactiveUserRefresh: false } }),
+      );
+      try {
+        const openId = emulator.users[0]!.openId;
+        emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
+        const oauth = app.get(FeishuOAuthClient);
+        const code = emulator.issueAuthorizationCode({
+          appId: SELF_BUILT.appId,
+          openId,
+          scopes: ['offline_access'],
+          redirectUri: REDIRECT_URI,
+        });
+        await app
+          .get(TokenService)
+          .saveUserTokens({ openId, tenantKey: 'tenant' }, await oauth.exchangeCode({ code }));
+        emulator.failNext({ endpoint: 'token.v2.refresh_token', delayMs: 1_000 });
+        const lockKey = `locks:lock:user:${SELF_BUILT.appId}:${openId}`;
+
+        const pending = app.get(TokenService).getUserAccessToken(openId);
+        await eventually(async () => {
+          if (emulator.stats()['token.v2.refresh_token'] !== 1) throw new Error('not sent yet');
+        });
+
+        expect(await admin.exists(lockKey)).toBe(1);
+        expect(await admin.keys('locks:lock:lock:*')).toEqual([]);
+        await pending;
+        expect(await admin.exists(lockKey)).toBe(0);
+      } finally {
+        await app.close();
+        await emulator.close();
+      }
     });
 
     it('should never scan the keyspace: no KEYS or SCAN among the commands it sends', async () => {

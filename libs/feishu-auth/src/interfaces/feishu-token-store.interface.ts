@@ -108,11 +108,18 @@ export interface FeishuTokenStore {
   /** Returns the login state and deletes it in one atomic step (a state is single use). */
   takeLoginState(state: string): Promise<FeishuLoginState | undefined>;
 
-  /** Returns an owner id when the lock was free (now held for `leaseMs`), otherwise `undefined`. */
+  /**
+   * Returns an owner id when the lock was free (now held for `leaseMs`), otherwise `undefined`.
+   * Keys are the token's own (`app:<appId>`, `user:<appId>:<openId>` …): keep locks apart from
+   * the other kinds of entries.
+   */
   acquireLock(key: string, leaseMs: number): Promise<string | undefined>;
   releaseLock(key: string, owner: string): Promise<void>;
 
-  /** The due index: `member` (e.g. `user:<openId>`) should be refreshed at `dueAt` (epoch ms). */
+  /**
+   * The due index: `member` (e.g. `user:<appId>:<openId>`) should be refreshed at `dueAt` (epoch
+   * ms). Apps may share one index; each renews only the members that name it.
+   */
   scheduleRefresh(member: string, dueAt: number): Promise<void>;
   unscheduleRefresh(member: string): Promise<void>;
   /** Up to `limit` members whose `dueAt` is at or before `now`, earliest first; they stay indexed. */

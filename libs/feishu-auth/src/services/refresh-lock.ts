@@ -7,7 +7,9 @@ const POLL_INTERVAL_MS = 50;
 
 /**
  * The cross-instance half of single-flight: the store's leased lock decides which instance renews
- * a token; the others poll the store for its result, bounded by `refresh.lockWaitMs`. Internal.
+ * a token; the others poll the store for its result, bounded by `refresh.lockWaitMs`. Keys are the
+ * token's own (`app:<appId>`, `user:<appId>:<openId>` …): keeping locks apart from the other
+ * entries is the store's concern (`RedisTokenStore` writes them under `lock:`). Internal.
  */
 export class RefreshLock {
   private readonly logger = new Logger('FeishuTokenService');
@@ -18,12 +20,12 @@ export class RefreshLock {
   ) {}
 
   acquire(key: string): Promise<string | undefined> {
-    return this.store.acquireLock(`lock:${key}`, this.options.refresh.lockLeaseMs);
+    return this.store.acquireLock(key, this.options.refresh.lockLeaseMs);
   }
 
   async release(key: string, owner: string): Promise<void> {
     try {
-      await this.store.releaseLock(`lock:${key}`, owner);
+      await this.store.releaseLock(key, owner);
     } catch (error) {
       // The lease frees it anyway; a failed release must not fail the renewal that succeeded.
       this.logger.warn(`Could not release the refresh lock of ${key}: ${(error as Error).message}`);

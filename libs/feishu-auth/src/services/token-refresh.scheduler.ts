@@ -90,10 +90,15 @@ export class TokenRefreshScheduler implements OnApplicationBootstrap, OnApplicat
 
   private async renewMember(member: string): Promise<void> {
     try {
-      if (member.startsWith('user:')) {
+      const openId = this.userTokens.parseMember(member);
+      if (openId !== undefined) {
         if (this.options.refresh.proactiveUserRefresh) {
-          await this.userTokens.refreshProactively(member.slice('user:'.length));
+          await this.userTokens.refreshProactively(openId);
         }
+        return;
+      }
+      if (this.userTokens.isUnscopedMember(member)) {
+        await this.store.unscheduleRefresh(member);
         return;
       }
       const scoped = this.appTokens.parseMember(member);

@@ -22,6 +22,7 @@ const DEAD_RECORD_CODES: ReadonlySet<number> = new Set([...REAUTH_CODES, 20024, 
 const MIN_RECORD_TTL_SECONDS = 60;
 const FAILURE_BACKOFF_BASE_MS = 1_000;
 const FAILURE_BACKOFF_MAX_MS = 60_000;
+const USER_PREFIX = 'user:';
 
 /**
  * User access tokens: served from the store while they have more than
@@ -71,8 +72,33 @@ export class UserTokenManager {
     this.status.forget('user', openId);
     await Promise.all([
       this.store.deleteUserToken(openId),
-      this.store.unscheduleRefresh(`user:${openId}`),
+      this.store.unscheduleRefresh(this.userKey(openId)),
+      this.store.unscheduleRefresh(`${USER_PREFIX}${openId}`),
     ]);
+  }
+
+  /**
+   * Due-index member and lock key of one of this app's users, e.g. `user:cli_123:ou_abc`: apps
+   * sharing a store must not renew each other's users (Feishu refuses another app's refresh token
+   * with 20024, after which the record would be deleted).
+   */
+  userKey(openId: string): string {
+    return `${USER_PREFIX}${this.options.appId}:${openId}`;
+  }
+
+  /** The open id in a due-index member of this app's users; `undefined` for anything else. */
+  parseMember(member: string): string | undefined {
+    const prefix = `${USER_PREFIX}${this.options.appId}:`;
+    if (!member.startsWith(prefix)) return undefined;
+    return member.slice(prefix.length) || undefined;
+  }
+
+  /**
+   * A member written before members named their app (`user:<openId>`): its app cannot be told,
+   * so it is unscheduled; the user's next request refreshes on demand and schedules it anew.
+   */
+  isUnscopedMember(member: string): boolean {
+    return member.startsWith(USER_PREFIX) && !member.slice(USER_PREFIX.length).includes(':');
   }
 
   /**
@@ -93,7 +119,7 @@ export class UserTokenManager {
   async refreshProactively(openId: string): Promise<void> {
     const record = await this.store.getUserToken(openId);
     if (!record) {
-      await this.store.unscheduleRefresh(`user:${openId}`);
+      await this.store.unscheduleRefresh(this.userKey(openId));
       return;
     }
     if (!this.isDue(record, this.options.clock())) {
@@ -116,11 +142,12 @@ export class UserTokenManager {
     proactive: boolean,
     waitForOthers: boolean,
   ): Promise<string | undefined> {
-    let owner = await this.lock.acquire(`user:${openId}`);
+    const lockKey = this.userKey(openId);
+    let owner = await this.lock.acquire(lockKey);
     if (!owner) {
       if (!waitForOthers) return undefined;
       const waited = await this.lock.waitOrAcquire(
-        `user:${openId}`,
+        lockKey,
         () => this.store.getUserToken(openId),
         (record) => record === undefined || record.updatedAt > seen.updatedAt,
       );
@@ -134,7 +161,7 @@ export class UserTokenManager {
       if (!this.isDue(current, this.options.clock())) return current.accessToken;
       return await this.rotate(current, proactive);
     } finally {
-      await this.lock.release(`user:${openId}`, owner);
+      await this.lock.release(lockKey, owner);
     }
   }
 
@@ -259,7 +286,7 @@ export class UserTokenManager {
 
   private async schedule(record: FeishuUserTokenRecord): Promise<void> {
     if (!this.options.refresh.proactiveUserRefresh || !record.refreshToken) return;
-    await this.store.scheduleRefresh(`user:${record.openId}`, this.dueAt(record));
+    await this.store.scheduleRefresh(this.userKey(record.openId), this.dueAt(record));
   }
 
   private async rescheduleAfterFailure(record: FeishuUserTokenRecord): Promise<void> {
@@ -270,7 +297,7 @@ export class UserTokenManager {
       this.options.clock() +
       fullJitterDelay(attempt, FAILURE_BACKOFF_BASE_MS, FAILURE_BACKOFF_MAX_MS);
     await this.store.scheduleRefresh(
-      `user:${record.openId}`,
+      this.userKey(record.openId),
       Math.max(retryAt, this.options.clock() + FAILURE_BACKOFF_BASE_MS),
     );
   }
