@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { FeishuEmulator } from '@feishu-auth/emulator';
+import { FeishuEmulator, type EmulatorUser } from '@feishu-auth/emulator';
 import {
   FeishuOAuthClient,
   InMemoryTokenStore,
@@ -14,24 +14,29 @@ const REFRESH = 'token.v2.refresh_token';
 /** Under the 300 s user margin: due as soon as it is stored. */
 const DUE_LIFETIME_SECONDS = 60;
 
-/** Signs a user in on `nest` with an access token already due (the refresh token lives on). */
+/**
+ * Signs a user in on `nest` with an access token already due (the refresh token lives on).
+ * Resolves to the user's open_id in that app.
+ */
 async function signInDue(
   nest: INestApplication,
   emulator: FeishuEmulator,
   appId: string,
-  openId: string,
-): Promise<void> {
+  user: EmulatorUser,
+): Promise<string> {
   emulator.setTokenLifetimes({ accessToken: DUE_LIFETIME_SECONDS });
   const code = emulator.issueAuthorizationCode({
     appId,
-    openId,
+    openId: user.openId,
     scopes: ['offline_access'],
     redirectUri: REDIRECT_URI,
   });
   const oauth = nest.get(FeishuOAuthClient);
   const tokens = await oauth.exchangeCode({ code });
-  await nest.get(TokenService).saveUserTokens({ openId, tenantKey: 'tenant' }, tokens);
+  const profile = await oauth.getUserInfo(tokens.accessToken);
+  await nest.get(TokenService).saveUserTokens(profile, tokens);
   emulator.setTokenLifetimes({ accessToken: 7200 });
+  return profile.openId;
 }
 
 /**
@@ -73,10 +78,8 @@ describe('Several apps sharing one token store (e2e, emulator)', () => {
   it("should have each app's scheduler refresh only its own due users", async () => {
     const store = new InMemoryTokenStore();
     const [nestA, nestB] = [await start(feishuA, APP_A, store), await start(feishuB, APP_B, store)];
-    const userA = feishuA.users[0]!.openId;
-    const userB = feishuB.users[1]!.openId;
-    await signInDue(nestA, feishuA, APP_A.appId, userA);
-    await signInDue(nestB, feishuB, APP_B.appId, userB);
+    const userA = await signInDue(nestA, feishuA, APP_A.appId, feishuA.users[0]!);
+    const userB = await signInDue(nestB, feishuB, APP_B.appId, feishuB.users[1]!);
     const [beforeA, beforeB] = [await store.getUserToken(userA), await store.getUserToken(userB)];
 
     await nestA.get(TokenRefreshScheduler).tick();
@@ -97,8 +100,7 @@ describe('Several apps sharing one token store (e2e, emulator)', () => {
   it('should unschedule a member written before members named their app, without refreshing', async () => {
     const store = new InMemoryTokenStore();
     const nestA = await start(feishuA, APP_A, store);
-    const userA = feishuA.users[0]!.openId;
-    await signInDue(nestA, feishuA, APP_A.appId, userA);
+    const userA = await signInDue(nestA, feishuA, APP_A.appId, feishuA.users[0]!);
     await store.unscheduleRefresh(`user:${APP_A.appId}:${userA}`);
     await store.scheduleRefresh(`user:${userA}`, Date.now() - 1_000);
 
@@ -112,8 +114,7 @@ describe('Several apps sharing one token store (e2e, emulator)', () => {
   it('should schedule and unschedule a user under a member that names the app', async () => {
     const store = new InMemoryTokenStore();
     const nestA = await start(feishuA, APP_A, store);
-    const userA = feishuA.users[0]!.openId;
-    await signInDue(nestA, feishuA, APP_A.appId, userA);
+    const userA = await signInDue(nestA, feishuA, APP_A.appId, feishuA.users[0]!);
 
     expect(await store.getDue(Date.now(), 10)).toEqual([`user:${APP_A.appId}:${userA}`]);
     await nestA.get(TokenService).forgetUser(userA);
