@@ -24,6 +24,12 @@ export const RETRY_WITH_FRESH_TOKEN_CODES: ReadonlySet<number> = new Set([
   99991661, 99991663, 99991664, 99991665, 99991668, 99991677,
 ]);
 
+/**
+ * The v1 OIDC endpoints' answer (HTTP 200) to the app_access_token in their header being invalid
+ * or expired: FeishuOAuthClient drops that app token and retries once. Elsewhere a config error.
+ */
+export const V1_OIDC_INVALID_APP_TOKEN_CODE = 20014;
+
 /** Wrong app id / secret / redirect URI / brand / app state: fix the configuration. */
 export const CONFIG_CODES: ReadonlySet<number> = new Set([
   10003, 10014, 10015, 10016, 20002, 20009, 20014, 20024, 20025, 20029, 20035, 20036, 20039, 20042,

@@ -1,0 +1,95 @@
+import type { INestApplication } from '@nestjs/common';
+import { FeishuEmulator } from '@feishu-auth/emulator';
+import {
+  FeishuOAuthClient,
+  FeishuTokenStore,
+  TokenService,
+  type FeishuUserTokenRecord,
+} from '@feishu-auth/nestjs';
+import {
+  emulatorOptions,
+  REDIRECT_URI,
+  SELF_BUILT,
+  startCoreApp,
+} from './helpers/feishu-core.helper.js';
+
+const REFRESH = 'oidc.refresh_access_token';
+const EXCHANGE = 'oidc.access_token';
+const APP_TOKEN = 'app_access_token.internal';
+
+/**
+ * The legacy v1 OIDC endpoints authenticate the app with an app_access_token in the header; a dead
+ * one is answered on HTTP 200 with code 20014. The library then drops the cached app token and
+ * sends the call once more with a fresh one.
+ */
+describe('v1 OIDC user tokens with a dead app token (e2e, emulator)', () => {
+  let emulator: FeishuEmulator;
+  let app: INestApplication | undefined;
+
+  beforeEach(async () => {
+    emulator = await FeishuEmulator.start();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await emulator.close();
+  });
+
+  async function start(): Promise<INestApplication> {
+    ({ app } = await startCoreApp(
+      emulatorOptions(emulator, {
+        tokenEndpoint: 'v1-oidc',
+        refresh: { proactiveUserRefresh: false },
+      }),
+    ));
+    return app;
+  }
+
+  function issueCode(): string {
+    return emulator.issueAuthorizationCode({
+      appId: SELF_BUILT.appId,
+      openId: emulator.users[0]!.openId,
+      scopes: ['offline_access'],
+      redirectUri: REDIRECT_URI,
+    });
+  }
+
+  async function signIn(nest: INestApplication): Promise<FeishuUserTokenRecord> {
+    const oauth = nest.get(FeishuOAuthClient);
+    const tokens = await oauth.exchangeCode({ code: issueCode() });
+    const profile = await oauth.getUserInfo(tokens.accessToken);
+    const record = await nest.get(TokenService).saveUserTokens(profile, tokens);
+    return record;
+  }
+
+  it('should refresh a due user with one retry on a fresh app token after Feishu answers 20014', async () => {
+    const nest = await start();
+    emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
+    const before = await signIn(nest);
+    emulator.setTokenLifetimes({ accessToken: 7200 });
+    emulator.invalidateTenantTokens(SELF_BUILT.appId);
+    emulator.resetStats();
+
+    const token = await nest.get(TokenService).getUserAccessToken(before.openId);
+
+    expect(emulator.stats()[REFRESH]).toBe(2);
+    expect(emulator.stats()[APP_TOKEN]).toBe(1);
+    const after = await nest.get<FeishuTokenStore>(FeishuTokenStore).getUserToken(before.openId);
+    expect(after?.accessToken).toBe(token);
+    expect(after?.refreshToken).not.toBe(before.refreshToken);
+  });
+
+  it('should exchange a code with one retry on a fresh app token after Feishu answers 20014', async () => {
+    const nest = await start();
+    await signIn(nest);
+    emulator.invalidateTenantTokens(SELF_BUILT.appId);
+    emulator.resetStats();
+
+    const tokens = await nest.get(FeishuOAuthClient).exchangeCode({ code: issueCode() });
+
+    expect(tokens.accessToken).toMatch(/\S/);
+    expect(emulator.stats()[EXCHANGE]).toBe(2);
+    expect(emulator.stats()[APP_TOKEN]).toBe(1);
+  });
+});
