@@ -1,0 +1,130 @@
+import type { RedisServer } from '../../test/support/redis-server.js';
+import { EmulatorProcess } from './support/emulator.js';
+import {
+  FAST_RENEWAL_ENV,
+  SHORT_LIFETIMES,
+  flushRedis,
+  signedInCookie,
+  startInstances,
+  stopInstances,
+  tokenStatus,
+} from './support/instances.js';
+import { runLoad, type LoadResult } from './support/load.js';
+import { fmt, ratio, type Section } from './support/report.js';
+
+const CONNECTIONS = 16;
+const DURATION_SECONDS = 20;
+const FINGERPRINTS = /"userToken":"([0-9a-f]+)","tenantToken":"([0-9a-f]+)"/;
+
+interface ClusterRun {
+  processes: number;
+  load: LoadResult;
+  tenantCalls: number;
+  userCalls: number;
+  /** New tokens seen in answers during the run (the ones from before the run excluded). */
+  newTenantTokens: number;
+  newUserTokens: number;
+  callerWaits: number;
+}
+
+async function runCluster(
+  emulator: EmulatorProcess,
+  redisUrl: string,
+  processes: number,
+): Promise<ClusterRun> {
+  await flushRedis(redisUrl);
+  const cluster = await startInstances(processes, `cluster${processes}`, emulator.url, {
+    ...FAST_RENEWAL_ENV,
+    REDIS_URL: redisUrl,
+  });
+  try {
+    const cookie = await signedInCookie(cluster[0]!);
+    const first = await (await fetch(`${cluster[0]!.url}/me`, { headers: { cookie } })).text();
+    const [, userBefore, tenantBefore] = FINGERPRINTS.exec(first) ?? [];
+    const waitsBefore = await Promise.all(cluster.map(tokenStatus));
+    await emulator.resetStats();
+    const users = new Set<string>();
+    const tenants = new Set<string>();
+    const load = await runLoad({
+      url: cluster.map((instance) => `${instance.url}/me`),
+      cookie,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_SECONDS,
+      onBody: (body) => {
+        const match = FINGERPRINTS.exec(body);
+        if (!match) return;
+        users.add(match[1]!);
+        tenants.add(match[2]!);
+      },
+    });
+    const stats = await emulator.stats();
+    const waitsAfter = await Promise.all(cluster.map(tokenStatus));
+    users.delete(userBefore ?? '');
+    tenants.delete(tenantBefore ?? '');
+    return {
+      processes,
+      load,
+      tenantCalls: stats['tenant_access_token.internal'] ?? 0,
+      userCalls: stats['token.v2.refresh_token'] ?? 0,
+      newTenantTokens: tenants.size,
+      newUserTokens: users.size,
+      callerWaits: waitsAfter.reduce(
+        (sum, s, i) => sum + s.callerWaits - waitsBefore[i]!.callerWaits,
+        0,
+      ),
+    };
+  } finally {
+    await stopInstances(cluster);
+  }
+}
+
+function perExpiry(calls: number, tokens: number): string {
+  return tokens > 0 ? fmt(calls / tokens, 2) : '—';
+}
+
+/** Benchmark 5: four processes on one Redis under load while tokens expire, against one. */
+export async function instances(redis: RedisServer): Promise<Section> {
+  const emulator = await EmulatorProcess.start({ tokenLifetimes: SHORT_LIFETIMES });
+  try {
+    const one = await runCluster(emulator, redis.url, 1);
+    const four = await runCluster(emulator, redis.url, 4);
+    const row = (run: ClusterRun) => [
+      `${run.processes} process${run.processes > 1 ? 'es' : ''}`,
+      fmt(run.load.requestsPerSecond),
+      fmt(run.load.p99Ms),
+      fmt(run.load.failed),
+      `${perExpiry(run.tenantCalls, run.newTenantTokens)} (${run.tenantCalls} calls / ${run.newTenantTokens} tokens)`,
+      `${perExpiry(run.userCalls, run.newUserTokens)} (${run.userCalls} calls / ${run.newUserTokens} tokens)`,
+      fmt(run.callerWaits),
+      run === one
+        ? '1.00× (anchor)'
+        : ratio(run.load.requestsPerSecond, one.load.requestsPerSecond),
+    ];
+    return {
+      title: '5. Several instances on one Redis',
+      method:
+        'instance-app processes sharing one redis-server, tokens living ' +
+        `${SHORT_LIFETIMES.accessToken} s and renewed 1 s before expiry (about every 3 s), ` +
+        `under ${DURATION_SECONDS} s of load on the guarded \`/me\` (autocannon, ${CONNECTIONS} ` +
+        'connections spread round-robin over the instances, one session signed in on the first ' +
+        'and used on all). Refreshes per expiry: upstream token calls the emulator counted, ' +
+        'divided by the new tokens that appeared in the answers (goal: exactly 1.00). Anchor: ' +
+        'the same load on one process on the same Redis.',
+      table: {
+        head: [
+          'processes',
+          'req/s',
+          'p99 (ms)',
+          'failed (goal 0)',
+          'tenant refreshes per expiry',
+          'user refreshes per expiry',
+          'callers that waited',
+          'throughput vs one',
+        ],
+        rows: [row(one), row(four)],
+      },
+    };
+  } finally {
+    await emulator.stop();
+  }
+}
