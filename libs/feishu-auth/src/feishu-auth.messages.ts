@@ -53,6 +53,12 @@ export const invalidSessionFieldMessage = (field: string, expected: string): str
 export const invalidNumberOptionMessage = (option: string, expected: string): string =>
   `${PREFIX} "${option}" must be ${expected}.`;
 
+export const lockLeaseNotAboveTimeoutMessage = (lockLeaseMs: number, timeoutMs: number): string =>
+  `${PREFIX} "refresh.lockLeaseMs" (${lockLeaseMs} ms) must be greater than "http.timeoutMs" (${timeoutMs} ms): ` +
+  "a user's refresh runs under the lock, and one that outlives the lease lets a second instance spend the " +
+  'same single-use refresh token, which signs the user out. Raise refresh.lockLeaseMs (at most 30000) or ' +
+  'lower http.timeoutMs.';
+
 export const invalidBooleanOptionMessage = (option: string): string =>
   `${PREFIX} "${option}" must be true or false.`;
 

@@ -142,6 +142,32 @@ describe('resolveFeishuAuthOptions', () => {
     expect(error.message).toMatch(/^FeishuAuthModule: /);
   });
 
+  it.each([
+    ['equal to the HTTP timeout', 5_000, 5_000, { lockLeaseMs: 5_000 }],
+    ['shorter than the HTTP timeout', 2_000, 5_000, { lockLeaseMs: 2_000 }],
+    ['left at its default under a longer HTTP timeout', 15_000, 20_000, undefined],
+  ])(
+    'should refuse a refresh lock lease %s, naming both options',
+    (_case, leaseMs, timeoutMs, refresh) => {
+      const error = configError(valid({ http: { timeoutMs }, refresh }));
+
+      expect(error.message).toBe(
+        `FeishuAuthModule: "refresh.lockLeaseMs" (${leaseMs} ms) must be greater than ` +
+          `"http.timeoutMs" (${timeoutMs} ms): a user's refresh runs under the lock, and one that ` +
+          'outlives the lease lets a second instance spend the same single-use refresh token, which ' +
+          'signs the user out. Raise refresh.lockLeaseMs (at most 30000) or lower http.timeoutMs.',
+      );
+    },
+  );
+
+  it('should accept a refresh lock lease longer than the HTTP timeout', () => {
+    const resolved = resolveFeishuAuthOptions(
+      valid({ http: { timeoutMs: 5_000 }, refresh: { lockLeaseMs: 5_001 } }),
+    );
+
+    expect(resolved.refresh.lockLeaseMs).toBe(5_001);
+  });
+
   it('should keep session tokens no longer than the session', () => {
     const resolved = resolveFeishuAuthOptions(
       valid({ session: { secret: SESSION_SECRET, ttlSeconds: 600, tokenTtlSeconds: 3600 } }),

@@ -83,7 +83,7 @@ export function resolveFeishuAuthOptions(
 ): ResolvedFeishuAuthOptions {
   if (!isObject(options)) throw new FeishuConfigError(messages.missingOptionsMessage());
   const refresh = resolveRefresh(options.refresh);
-  return {
+  const resolved: ResolvedFeishuAuthOptions = {
     appId: requireToken(options.appId, messages.invalidAppIdMessage),
     appSecret: requireToken(options.appSecret, messages.invalidAppSecretMessage),
     appType: resolveAppType(options.appType),
@@ -108,22 +108,7 @@ export function resolveFeishuAuthOptions(
         0,
       ),
     },
-    http: {
-      timeoutMs: resolveInteger(options.http?.timeoutMs, 10_000, 'http.timeoutMs', 1),
-      retries: resolveInteger(options.http?.retries, 2, 'http.retries', 0, 10),
-      retryBaseDelayMs: resolveInteger(
-        options.http?.retryBaseDelayMs,
-        200,
-        'http.retryBaseDelayMs',
-        0,
-      ),
-      retryMaxDelayMs: resolveInteger(
-        options.http?.retryMaxDelayMs,
-        2_000,
-        'http.retryMaxDelayMs',
-        0,
-      ),
-    },
+    http: resolveHttp(options.http),
     refresh,
     encryption: resolveEncryption(options.encryption),
     events: {
@@ -137,6 +122,19 @@ export function resolveFeishuAuthOptions(
     onTokenRefreshed: resolveCallback(options.onTokenRefreshed, 'onTokenRefreshed'),
     onTokenRefreshFailed: resolveCallback(options.onTokenRefreshFailed, 'onTokenRefreshFailed'),
   };
+  assertLeaseOutlivesOneRequest(resolved);
+  return resolved;
+}
+
+/**
+ * A user's refresh is sent once (its refresh token is single use) under the refresh lock: should
+ * that one request outlive the lease, a second instance could spend the same refresh token.
+ */
+function assertLeaseOutlivesOneRequest({ http, refresh }: ResolvedFeishuAuthOptions): void {
+  if (refresh.lockLeaseMs > http.timeoutMs) return;
+  throw new FeishuConfigError(
+    messages.lockLeaseNotAboveTimeoutMessage(refresh.lockLeaseMs, http.timeoutMs),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -332,6 +330,15 @@ function resolveInteger(
     throw new FeishuConfigError(messages.invalidNumberOptionMessage(option, `an integer ${range}`));
   }
   return value as number;
+}
+
+function resolveHttp(value: FeishuAuthModuleOptions['http']): ResolvedFeishuAuthOptions['http'] {
+  return {
+    timeoutMs: resolveInteger(value?.timeoutMs, 10_000, 'http.timeoutMs', 1),
+    retries: resolveInteger(value?.retries, 2, 'http.retries', 0, 10),
+    retryBaseDelayMs: resolveInteger(value?.retryBaseDelayMs, 200, 'http.retryBaseDelayMs', 0),
+    retryMaxDelayMs: resolveInteger(value?.retryMaxDelayMs, 2_000, 'http.retryMaxDelayMs', 0),
+  };
 }
 
 function resolveRefresh(

@@ -67,7 +67,17 @@ export interface FeishuRefreshOptions {
   proactiveUserRefresh?: boolean;
   /** Cap on background refreshes sent to Feishu per second (Feishu allows 50/s). Default 20. */
   maxRefreshesPerSecond?: number;
-  /** Lease of the cross-instance refresh lock; a dead holder's lock frees itself after it. Default 15000 ms. */
+  /**
+   * Lease of the cross-instance refresh lock; a dead holder's lock frees itself after it. Default
+   * 15000 ms, at most 30000.
+   *
+   * Must be greater than `http.timeoutMs` (checked at boot): a user's refresh sends its single-use
+   * refresh token in one request, retried only after failures that prove Feishu did not process it,
+   * and that request must end while the lock is held, or a second instance could spend the same
+   * refresh token and sign the user out. App and tenant renewals, retried up to `http.retries` times
+   * with backoff, may outlive the lease; then two instances may both renew, which costs a call
+   * (Feishu hands both the same token) but nothing else.
+   */
   lockLeaseMs?: number;
   /** How long a caller waits for another instance's refresh before trying itself. Default lease + 5000 ms. */
   lockWaitMs?: number;
