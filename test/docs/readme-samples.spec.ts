@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
  */
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const readmes = ['README.md', 'libs/feishu-auth/README.md', 'libs/feishu-emulator/README.md'];
+const readmes = [
+  'README.md',
+  'libs/feishu-auth/README.md',
+  'libs/feishu-emulator/README.md',
+  'docs/in-app-login.md',
+];
 
 interface Sample {
   readme: string;
