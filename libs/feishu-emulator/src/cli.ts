@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { FeishuEmulator } from './emulator.js';
+import { DEFAULT_APP_ID } from './state/open-ids.js';
 
 /** `npm run emulator` / `feishu-emulator`: the emulator on a fixed port (PORT, default 3900). */
 async function main(): Promise<void> {
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   for (const app of emulator.apps) console.log(`  ${app.appId}  ${app.appSecret}  ${app.type}`);
   console.log('\nRedirect URIs registered for every app:');
   for (const uri of emulator.apps[0]?.redirectUris ?? []) console.log(`  ${uri}`);
-  console.log('\nUsers (open_id / name / tenant / status):');
+  // open_id is per app, as on Feishu; these are the default app's (control API: POST /__emulator/open-id).
+  console.log(`\nUsers (open_id in ${DEFAULT_APP_ID} / name / tenant / status):`);
   for (const user of emulator.users) {
     console.log(
       `  ${user.openId}  ${user.name} (${user.enName})  ${user.tenantKey}  ${user.status}`,

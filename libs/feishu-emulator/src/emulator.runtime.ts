@@ -16,7 +16,12 @@ export interface EmulatorRuntime {
   /** The latest app_ticket pushed per app; only it is accepted. */
   readonly appTickets: Map<string, string>;
   findApp(appId: string | undefined): EmulatorApp | undefined;
-  findUser(openId: string | undefined): EmulatorUser | undefined;
+  /** By the user's key, `EmulatorUser.openId` (the default app's open_id). */
+  findUser(userKey: string | undefined): EmulatorUser | undefined;
+  /** The user whose open_id in this app is `openId`. */
+  findUserInApp(appId: string, openId: string | undefined): EmulatorUser | undefined;
+  /** The open_id this app sees for the user (open_id is per app on Feishu). */
+  openIdIn(appId: string, user: EmulatorUser): string;
   /** Push a fresh app_ticket soon (after a resend request); never throws. */
   scheduleAppTicketPush(appId: string): void;
 }

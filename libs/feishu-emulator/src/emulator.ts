@@ -48,6 +48,7 @@ import { AuthorizationCodes } from './state/authorization-codes.js';
 import { EmulatorClock } from './state/clock.js';
 import { completeApp, defaultApps } from './state/default-apps.js';
 import { completeUser, defaultUsers } from './state/default-users.js';
+import { openIdInApp } from './state/open-ids.js';
 import { EmulatorStats } from './state/stats.js';
 import { TokenRegistry } from './state/token-registry.js';
 
@@ -161,13 +162,35 @@ export class FeishuEmulator implements EmulatorControl {
     );
   }
 
-  /** Revokes every live refresh token of the user: the next refresh answers 20064. */
+  /**
+   * Revokes every live refresh token of the user, in every app: the next refresh answers 20064.
+   * `openId` is the user's open_id in any app.
+   */
   revokeRefreshTokens(openId: string): void {
+    const user = this.findUserByAnyOpenId(openId);
+    if (!user) return;
     for (const record of this.tokens.all()) {
-      if (record.kind === 'user_refresh' && record.openId === openId && record.state === 'live') {
+      if (
+        record.kind === 'user_refresh' &&
+        record.userKey === user.openId &&
+        record.state === 'live'
+      ) {
         record.state = 'revoked';
       }
     }
+  }
+
+  /**
+   * The open_id the app sees for the user: open_id is per app on Feishu, and only in the default
+   * app (`cli_emulator_selfbuilt`) is it `users[i].openId`. The user is given as one of `users`,
+   * or by its open_id in any app. union_id and user_id stay the same in every app.
+   */
+  openIdFor(appId: string, userOrOpenId: EmulatorUser | string): string {
+    const app = this.requireApp(appId);
+    const key = typeof userOrOpenId === 'string' ? userOrOpenId : userOrOpenId?.openId;
+    const user = typeof key === 'string' ? this.findUserByAnyOpenId(key) : undefined;
+    if (!user) throw new Error(`unknown user: ${String(key)}`);
+    return openIdInApp(app.appId, user.openId);
   }
 
   addRedirectUri(appId: string, uri: string): void {
@@ -189,19 +212,24 @@ export class FeishuEmulator implements EmulatorControl {
     return complete;
   }
 
-  /** Changes a user in place, e.g. `{ status: 'resigned' }` after a token was issued. */
+  /** Changes a user (named by its open_id in any app) in place, e.g. `{ status: 'resigned' }`. */
   updateUser(openId: string, patch: Partial<Omit<EmulatorUser, 'openId'>>): EmulatorUser {
-    const user = this.users.find((candidate) => candidate.openId === openId);
+    const user = this.findUserByAnyOpenId(openId);
     if (!user) throw new Error(`unknown user: ${openId}`);
     return Object.assign(user, patch);
   }
 
-  /** A code as the authorize step would give it, with the same lifetime and single-use rules. */
+  /**
+   * A code as the authorize step would give it, with the same lifetime and single-use rules.
+   * `openId` is the user's open_id in that app (or, as with `login_hint`, in the default app).
+   */
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): string {
     if (input === null || typeof input !== 'object')
       throw new TypeError('issueAuthorizationCode needs an object');
     const app = this.requireApp(input.appId);
-    const user = this.users.find((candidate) => candidate.openId === input.openId);
+    const user =
+      this.findUserInApp(app.appId, input.openId) ??
+      this.users.find((candidate) => candidate.openId === input.openId);
     if (!user) throw new Error(`unknown user: ${String(input.openId)}`);
     // As on the authorize page: offline_access an app lacks is silently not granted.
     const scopes = (input.scopes ?? []).filter(
@@ -219,7 +247,7 @@ export class FeishuEmulator implements EmulatorControl {
     const now = this.clock.now();
     return this.codes.issue({
       appId: app.appId,
-      openId: user.openId,
+      userKey: user.openId,
       tenantKey: user.tenantKey,
       redirectUri: input.redirectUri,
       codeChallenge: input.codeChallenge,
@@ -296,14 +324,29 @@ export class FeishuEmulator implements EmulatorControl {
       appTickets: this.appTickets,
       findApp: (appId) =>
         appId === undefined ? undefined : this.apps.find((app) => app.appId === appId),
-      findUser: (openId) =>
-        openId === undefined ? undefined : this.users.find((user) => user.openId === openId),
+      findUser: (userKey) =>
+        userKey === undefined ? undefined : this.users.find((user) => user.openId === userKey),
+      findUserInApp: (appId, openId) => this.findUserInApp(appId, openId),
+      openIdIn: (appId, user) => openIdInApp(appId, user.openId),
       scheduleAppTicketPush: (appId) => {
         const app = this.apps.find((candidate) => candidate.appId === appId);
         // After the resend answer is on its way, as the platform pushes "shortly after".
         if (app) setImmediate(() => void this.pusher.push(app));
       },
     };
+  }
+
+  private findUserInApp(appId: string, openId: unknown): EmulatorUser | undefined {
+    if (typeof openId !== 'string') return undefined;
+    return this.users.find((user) => openIdInApp(appId, user.openId) === openId);
+  }
+
+  /** By the user's key (its default-app open_id) or its open_id in any registered app. */
+  private findUserByAnyOpenId(openId: string): EmulatorUser | undefined {
+    return (
+      this.users.find((user) => user.openId === openId) ??
+      this.apps.map((app) => this.findUserInApp(app.appId, openId)).find(Boolean)
+    );
   }
 
   private requireApp(appId: string): EmulatorApp {

@@ -23,3 +23,4 @@ export { URL_VERIFICATION_TIMEOUT_MS } from './events/url-verification.js';
 export type { UrlVerificationFailure, UrlVerificationResult } from './events/url-verification.js';
 export { s256Challenge } from './oauth/pkce.js';
 export { DEFAULT_APP_SCOPES, DEFAULT_REDIRECT_URIS } from './state/default-apps.js';
+export { DEFAULT_APP_ID } from './state/open-ids.js';

@@ -1,4 +1,4 @@
-import type { EmulatorApp } from '../emulator.options.js';
+import type { EmulatorApp, EmulatorUser } from '../emulator.options.js';
 import type { EmulatorRuntime, Route } from '../emulator.runtime.js';
 import { type RequestContext } from '../http/request-context.js';
 import { sendHtml, sendRedirect } from '../http/responses.js';
@@ -49,13 +49,14 @@ export const authorizeRoute: Route = {
     const users = runtime.users.filter((user) =>
       validation.request.app.tenantKeys.includes(user.tenantKey),
     );
+    const { app } = validation.request;
     sendHtml(
       ctx.response,
       200,
       renderConsentPage(
         AUTHORIZE_PATH,
-        validation.request.app,
-        users,
+        app,
+        users.map((user) => ({ user, openId: runtime.openIdIn(app.appId, user) })),
         ctx.query,
         validation.request.scopes,
       ),
@@ -103,7 +104,7 @@ function approve(
   request: AuthorizeRequest,
   openId: string,
 ): void {
-  const user = runtime.findUser(openId);
+  const user = findChosenUser(runtime, request.app, openId);
   if (!user) {
     sendHtml(ctx.response, 400, renderErrorPage(20008, 'The user does not exist.'));
     return;
@@ -119,7 +120,7 @@ function approve(
   const now = runtime.clock.now();
   const code = runtime.codes.issue({
     appId: request.app.appId,
-    openId: user.openId,
+    userKey: user.openId,
     tenantKey: user.tenantKey,
     redirectUri: request.redirectUri,
     codeChallenge: request.codeChallenge,
@@ -132,6 +133,18 @@ function approve(
     ctx.response,
     withQuery(request.redirectUri, { code: code.code, state: request.state }),
   );
+}
+
+/**
+ * The user a `login_hint` or the consent form names by its open_id in the app being authorized;
+ * the default app's open_id (`EmulatorUser.openId`) is accepted too, so tests need not translate.
+ */
+function findChosenUser(
+  runtime: EmulatorRuntime,
+  app: EmulatorApp,
+  openId: string,
+): EmulatorUser | undefined {
+  return runtime.findUserInApp(app.appId, openId) ?? runtime.findUser(openId);
 }
 
 /** Checklist rules 3–5; every failure is shown on the page, never redirected. */

@@ -4,14 +4,21 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** A user offered on the consent page, with the open_id the app being authorized sees. */
+export interface ConsentChoice {
+  user: EmulatorUser;
+  openId: string;
+}
+
 /**
- * The consent page: one radio per user (`data-testid="user-<open_id>"`), approve and deny buttons.
- * The form posts back to the authorize path carrying the original query as hidden fields.
+ * The consent page: one radio per user (`data-testid="user-<open_id>"`, the open_id in the app
+ * being authorized), approve and deny buttons. The form posts back to the authorize path carrying
+ * the original query as hidden fields.
  */
 export function renderConsentPage(
   action: string,
   app: EmulatorApp,
-  users: readonly EmulatorUser[],
+  choices: readonly ConsentChoice[],
   query: URLSearchParams,
   scopes: readonly string[],
 ): string {
@@ -21,10 +28,10 @@ export function renderConsentPage(
         `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
     )
     .join('\n      ');
-  const choices = users
+  const radios = choices
     .map(
-      (user, index) => `<label class="user">
-        <input type="radio" name="open_id" value="${escapeHtml(user.openId)}" data-testid="user-${escapeHtml(user.openId)}"${index === 0 ? ' checked' : ''}>
+      ({ user, openId }, index) => `<label class="user">
+        <input type="radio" name="open_id" value="${escapeHtml(openId)}" data-testid="user-${escapeHtml(openId)}"${index === 0 ? ' checked' : ''}>
         <img src="${escapeHtml(user.avatarUrl)}" alt="" width="32" height="32">
         <span>${escapeHtml(user.name)} (${escapeHtml(user.enName)})</span>
         <small>${escapeHtml(user.tenantKey)}${user.status === 'active' ? '' : ` · ${escapeHtml(user.status)}`}</small>
@@ -41,7 +48,7 @@ export function renderConsentPage(
     <form method="post" action="${escapeHtml(action)}">
       ${hidden}
       <fieldset><legend>User</legend>
-      ${choices}
+      ${radios}
       </fieldset>
       <h2>Requested permissions</h2>
       ${scopeList}

@@ -19,6 +19,7 @@ export interface EmulatorControl {
   invalidateToken(token: string): boolean;
   invalidateTenantTokens(appId?: string): void;
   revokeRefreshTokens(openId: string): void;
+  openIdFor(appId: string, userOrOpenId: string): string;
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): string;
   pushAppTicket(appId: string): Promise<unknown>;
   verifyEventUrl(appId: string): Promise<unknown>;
@@ -46,6 +47,9 @@ const ACTIONS: Record<string, ControlAction> = {
     control.revokeRefreshTokens(requireString(body, 'openId')),
     { ok: true }
   ),
+  'POST open-id': (control, body) => ({
+    openId: control.openIdFor(requireString(body, 'appId'), requireString(body, 'user')),
+  }),
   'POST issue-code': (control, body) => ({
     code: control.issueAuthorizationCode(body as unknown as IssueAuthorizationCodeInput),
   }),

@@ -95,7 +95,7 @@ export const oidcAccessTokenRoute = oidcRoute(
     if (!code || code.usedAt !== undefined) return { code: 20003 };
     if (runtime.clock.now() >= code.expiresAt) return { code: 20004 };
     if (code.appId !== app.appId) return { code: 20024 };
-    const user = checkUserAvailability(runtime, app, code.openId);
+    const user = checkUserAvailability(runtime, app, code.userKey);
     if ('code' in user) return { code: user.code };
     code.usedAt = runtime.clock.now();
     return {
@@ -130,7 +130,7 @@ export const oidcRefreshAccessTokenRoute = oidcRoute(
     if (record.appId !== app.appId) return { code: 20024 };
     if (record.state !== 'live') return { code: 20038 };
     if (runtime.clock.now() >= record.expiresAt) return { code: 20037 };
-    const user = checkUserAvailability(runtime, app, record.openId);
+    const user = checkUserAvailability(runtime, app, record.userKey);
     if ('code' in user) return { code: user.code };
     record.state = 'rotated';
     return {
@@ -149,7 +149,7 @@ export const oidcRefreshAccessTokenRoute = oidcRoute(
 function issueV1Tokens(
   runtime: EmulatorRuntime,
   app: EmulatorApp,
-  openId: string,
+  userKey: string,
   tenantKey: string,
   scopes: string[],
   authorizedAt: number,
@@ -159,7 +159,7 @@ function issueV1Tokens(
   const common = {
     origin: 'v1' as const,
     appId: app.appId,
-    openId,
+    userKey,
     tenantKey,
     scopes,
     issuedAt: now,

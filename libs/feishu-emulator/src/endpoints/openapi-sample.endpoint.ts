@@ -23,10 +23,11 @@ export const contactUserRoute: Route = {
     if (!token) return;
     const idType = ctx.query.get('user_id_type') ?? 'open_id';
     const id = ctx.params.user_id;
+    // open_id is per app: a tenant token of one app does not find users by another app's open_id.
     const user = runtime.users.find(
       (candidate) =>
         candidate.tenantKey === token.tenantKey &&
-        ((idType === 'open_id' && candidate.openId === id) ||
+        ((idType === 'open_id' && runtime.openIdIn(token.appId, candidate) === id) ||
           (idType === 'union_id' && candidate.unionId === id) ||
           (idType === 'user_id' && candidate.userId === id)),
     );
@@ -34,7 +35,8 @@ export const contactUserRoute: Route = {
       sendFeishuError(ctx.response, 400, 41050, 'no user authority error');
       return;
     }
-    sendJson(ctx.response, 200, { code: 0, msg: 'success', data: { user: contactUser(user) } });
+    const data = { user: contactUser(user, runtime.openIdIn(token.appId, user)) };
+    sendJson(ctx.response, 200, { code: 0, msg: 'success', data });
   },
 };
 
@@ -48,7 +50,7 @@ export const calendarPrimaryRoute: Route = {
   handle: (ctx, runtime) => {
     const token = authenticateGateway(ctx, runtime, 'user');
     if (!token) return;
-    const user = runtime.findUser(token.openId);
+    const user = runtime.findUser(token.userKey);
     sendJson(ctx.response, 200, {
       code: 0,
       msg: 'success',
@@ -56,12 +58,12 @@ export const calendarPrimaryRoute: Route = {
         calendars: [
           {
             calendar: {
-              calendar_id: `feishu.cn_${(token.openId ?? '').replace(/^ou_/, '')}@group.calendar.feishu.cn`,
+              calendar_id: `feishu.cn_${(token.userKey ?? '').replace(/^ou_/, '')}@group.calendar.feishu.cn`,
               summary: user?.name ?? '',
               type: 'primary',
               role: 'owner',
             },
-            user_id: token.openId,
+            user_id: user ? runtime.openIdIn(token.appId, user) : '',
           },
         ],
       },
@@ -79,11 +81,12 @@ export const sampleMeRoute: Route = {
   handle: (ctx, runtime) => {
     const token = authenticateGateway(ctx, runtime, 'user');
     if (!token) return;
+    const user = runtime.findUser(token.userKey);
     sendJson(ctx.response, 200, {
       code: 0,
       msg: 'success',
       data: {
-        open_id: token.openId,
+        open_id: user ? runtime.openIdIn(token.appId, user) : '',
         tenant_key: token.tenantKey,
         app_id: token.appId,
         scope: token.scopes.join(' '),
@@ -92,9 +95,9 @@ export const sampleMeRoute: Route = {
   },
 };
 
-function contactUser(user: EmulatorUser): Record<string, unknown> {
+function contactUser(user: EmulatorUser, openId: string): Record<string, unknown> {
   return {
-    open_id: user.openId,
+    open_id: openId,
     union_id: user.unionId,
     user_id: user.userId,
     name: user.name,

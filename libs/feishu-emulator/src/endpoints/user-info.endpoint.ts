@@ -29,7 +29,7 @@ export const userInfoRoute: Route = {
   handle: (ctx, runtime) => {
     const token = authenticateGateway(ctx, runtime, 'user');
     if (!token) return;
-    const user = runtime.findUser(token.openId);
+    const user = runtime.findUser(token.userKey);
     const app = runtime.findApp(token.appId);
     if (!user || !app) {
       sendFeishuError(ctx.response, 200, 20008);
@@ -40,12 +40,17 @@ export const userInfoRoute: Route = {
       sendFeishuError(ctx.response, 200, unavailable);
       return;
     }
-    sendJson(ctx.response, 200, { code: 0, msg: 'success', data: userInfoData(user, app) });
+    const data = userInfoData(user, app, runtime.openIdIn(app.appId, user));
+    sendJson(ctx.response, 200, { code: 0, msg: 'success', data });
   },
 };
 
-/** The profile fields, each gated by the scopes enabled for the app (D-UINFO). */
-export function userInfoData(user: EmulatorUser, app: EmulatorApp): Record<string, string> {
+/** The profile fields, each gated by the scopes enabled for the app (D-UINFO); open_id is the app's. */
+export function userInfoData(
+  user: EmulatorUser,
+  app: EmulatorApp,
+  openId: string,
+): Record<string, string> {
   const has = (scope: string): boolean => app.scopes.includes(scope);
   const data: Record<string, string> = {
     name: user.name,
@@ -54,7 +59,7 @@ export function userInfoData(user: EmulatorUser, app: EmulatorApp): Record<strin
     avatar_thumb: user.avatarUrl,
     avatar_middle: user.avatarUrl,
     avatar_big: user.avatarUrl,
-    open_id: user.openId,
+    open_id: openId,
     union_id: user.unionId,
     tenant_key: user.tenantKey,
   };

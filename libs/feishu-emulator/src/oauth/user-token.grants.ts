@@ -66,9 +66,9 @@ export function hasMalformedOAuthFields(body: BodyFields): boolean {
 export function checkUserAvailability(
   runtime: EmulatorRuntime,
   app: EmulatorApp,
-  openId: string | undefined,
+  userKey: string | undefined,
 ): EmulatorUser | { code: number } {
-  const user = runtime.findUser(openId);
+  const user = runtime.findUser(userKey);
   if (!user) return { code: 20008 };
   if (!app.tenantKeys.includes(user.tenantKey)) return { code: 20010 };
   if (user.status === 'deactivated') return { code: 20066 };
@@ -104,7 +104,7 @@ export function exchangeAuthorizationCode(
   } else if (verifier !== undefined && origin === 'v3') {
     return fail(20049);
   }
-  const user = checkUserAvailability(runtime, app, code.openId);
+  const user = checkUserAvailability(runtime, app, code.userKey);
   if ('code' in user) return fail(user.code);
   const narrowed = narrowScopes(stringField(ctx.body, 'scope'), code.scopes);
   if ('code' in narrowed) return fail(narrowed.code);
@@ -114,7 +114,7 @@ export function exchangeAuthorizationCode(
     ok: true,
     body: issueUserTokens(runtime, {
       app,
-      openId: code.openId,
+      userKey: code.userKey,
       tenantKey: code.tenantKey,
       grantedScopes: code.scopes,
       scopes: narrowed.scopes,
@@ -142,7 +142,7 @@ export function refreshUserToken(
   if (record.state === 'rotated') return fail(runtime.options.reusedRefreshTokenCode);
   if (record.state === 'revoked') return fail(20064);
   if (now >= record.expiresAt || now >= record.authorizedAt + REFRESH_CAP_MS) return fail(20037);
-  const user = checkUserAvailability(runtime, app, record.openId);
+  const user = checkUserAvailability(runtime, app, record.userKey);
   if ('code' in user) return fail(user.code);
   const narrowed = narrowScopes(stringField(ctx.body, 'scope'), record.grantedScopes);
   if ('code' in narrowed) return fail(narrowed.code);
@@ -151,7 +151,7 @@ export function refreshUserToken(
     ok: true,
     body: issueUserTokens(runtime, {
       app,
-      openId: user.openId,
+      userKey: user.openId,
       tenantKey: record.tenantKey ?? user.tenantKey,
       grantedScopes: record.grantedScopes,
       scopes: narrowed.scopes,
@@ -181,7 +181,7 @@ function rotate(runtime: EmulatorRuntime, record: TokenRecord, now: number): voi
 
 export interface IssueUserTokens {
   app: EmulatorApp;
-  openId: string;
+  userKey: string;
   tenantKey: string;
   grantedScopes: string[];
   scopes: string[];
@@ -208,7 +208,7 @@ export function issueUserTokens(
     origin: init.origin,
     appId: init.app.appId,
     tenantKey: init.tenantKey,
-    openId: init.openId,
+    userKey: init.userKey,
     scopes: init.scopes,
     grantedScopes: init.grantedScopes,
     issuedAt: now,
@@ -237,7 +237,7 @@ export function issueUserTokens(
       origin: init.origin,
       appId: init.app.appId,
       tenantKey: init.tenantKey,
-      openId: init.openId,
+      userKey: init.userKey,
       scopes: init.scopes,
       grantedScopes: init.grantedScopes,
       issuedAt: now,

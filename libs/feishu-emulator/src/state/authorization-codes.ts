@@ -5,7 +5,8 @@ export type CodeChallengeMethod = 'S256' | 'plain';
 export interface AuthorizationCodeRecord {
   code: string;
   appId: string;
-  openId: string;
+  /** The user's key (`EmulatorUser.openId`), not the open_id the app sees. */
+  userKey: string;
   tenantKey: string;
   /** Undefined for codes of the in-app `requestAccess` flow, which binds no redirect URI. */
   redirectUri?: string;
@@ -37,7 +38,7 @@ export class AuthorizationCodes {
     const record: AuthorizationCodeRecord = {
       ...rest,
       code: mintAuthorizationCode(),
-      scopes: this.grant(init.appId, init.openId, requestedScopes),
+      scopes: this.grant(init.appId, init.userKey, requestedScopes),
       authorizedAt: init.issuedAt,
     };
     this.codes.set(record.code, record);
@@ -48,8 +49,8 @@ export class AuthorizationCodes {
     return this.codes.get(code);
   }
 
-  private grant(appId: string, openId: string, scopes: string[]): string[] {
-    const key = `${appId}\u0000${openId}`;
+  private grant(appId: string, userKey: string, scopes: string[]): string[] {
+    const key = `${appId}\u0000${userKey}`;
     const granted = this.grants.get(key) ?? new Set<string>();
     for (const scope of scopes) granted.add(scope);
     this.grants.set(key, granted);

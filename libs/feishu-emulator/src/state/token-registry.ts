@@ -12,7 +12,8 @@ export interface TokenRecord {
   origin: TokenOrigin;
   appId: string;
   tenantKey?: string;
-  openId?: string;
+  /** The user's key (`EmulatorUser.openId`); each app sees its own open_id, see open-ids.ts. */
+  userKey?: string;
   /** Scopes this token carries (after narrowing). */
   scopes: string[];
   /** Everything the user granted; narrowing never shrinks what a refresh token may ask for. */

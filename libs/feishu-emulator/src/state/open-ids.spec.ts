@@ -1,0 +1,218 @@
+import { FeishuEmulator } from '../emulator.js';
+import { DEFAULT_APP_ID, openIdInApp } from './open-ids.js';
+
+type Json = Record<string, unknown>;
+
+const OTHER = { appId: 'cli_emulator_other', secret: 'emulator-other-secret' };
+const SELF_BUILT = { appId: DEFAULT_APP_ID, secret: 'emulator-self-built-secret' };
+const REDIRECT = 'http://localhost:3000/auth/feishu/callback';
+const AUTHORIZE_PATH = '/open-apis/authen/v1/authorize';
+
+const codeOf = (location: string | null) => new URL(String(location)).searchParams.get('code');
+
+describe('openIdInApp', () => {
+  const key = 'ou_78aeb5207746c1ae408063a8c9741149';
+
+  it('should keep the user key as the open_id in the default app', () => {
+    expect(openIdInApp(DEFAULT_APP_ID, key)).toBe(key);
+  });
+
+  it('should derive another ou_ id for every other app, the same on every call', () => {
+    const other = openIdInApp('cli_a', key);
+    expect(other).toMatch(/^ou_[0-9a-f]{32}$/);
+    expect(other).not.toBe(key);
+    expect(openIdInApp('cli_a', key)).toBe(other);
+    expect(openIdInApp('cli_b', key)).not.toBe(other);
+    expect(openIdInApp('cli_a', 'ou_fc2e140068d1d7e0d7b6441fb73142a8')).not.toBe(other);
+  });
+});
+
+describe('per-app open_id in the emulator', () => {
+  let emulator: FeishuEmulator;
+
+  const post = async (path: string, body: Json) => {
+    const response = await fetch(`${emulator.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+  const get = async (path: string, token: string) => {
+    const response = await fetch(`${emulator.url}${path}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+  const exchange = async (app: { appId: string; secret: string }, code: string) => {
+    const { body } = await post('/open-apis/authen/v2/oauth/token', {
+      grant_type: 'authorization_code',
+      client_id: app.appId,
+      client_secret: app.secret,
+      code,
+    });
+    return body;
+  };
+  const userToken = async (app: { appId: string; secret: string }, openId: string) => {
+    const code = emulator.issueAuthorizationCode({ appId: app.appId, openId });
+    return String((await exchange(app, code)).access_token);
+  };
+  const userInfo = async (token: string) =>
+    (await get('/open-apis/authen/v1/user_info', token)).body.data as Json;
+  const authorize = async (appId: string, params: Record<string, string>) => {
+    const url = new URL(AUTHORIZE_PATH, emulator.url);
+    url.search = new URLSearchParams({
+      client_id: appId,
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      ...params,
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      html: await response.text(),
+    };
+  };
+
+  beforeEach(async () => {
+    emulator = await FeishuEmulator.start();
+  });
+  afterEach(() => emulator.close());
+
+  it("should give each app its own open_id for a user, the default app's being users[i].openId", () => {
+    const [user] = emulator.users;
+    const ids = emulator.apps.map((app) => emulator.openIdFor(app.appId, user));
+    expect(new Set(ids).size).toBe(emulator.apps.length);
+    expect(emulator.openIdFor(DEFAULT_APP_ID, user)).toBe(user.openId);
+    expect(emulator.openIdFor(OTHER.appId, user.openId)).toBe(
+      openIdInApp(OTHER.appId, user.openId),
+    );
+  });
+
+  it('should name the user by its open_id in any app, and refuse unknown apps and users', () => {
+    const [user] = emulator.users;
+    const inStore = emulator.openIdFor('cli_emulator_store', user);
+    expect(emulator.openIdFor(OTHER.appId, inStore)).toBe(emulator.openIdFor(OTHER.appId, user));
+    expect(emulator.openIdFor(DEFAULT_APP_ID, inStore)).toBe(user.openId);
+    expect(() => emulator.openIdFor('cli_nobody', user)).toThrow('unknown app: cli_nobody');
+    expect(() => emulator.openIdFor(OTHER.appId, 'ou_nobody')).toThrow('unknown user: ou_nobody');
+  });
+
+  it("should answer user_info with the token's app open_id and the same union_id in every app", async () => {
+    const [user] = emulator.users;
+    const inOther = await userInfo(await userToken(OTHER, emulator.openIdFor(OTHER.appId, user)));
+    const inDefault = await userInfo(await userToken(SELF_BUILT, user.openId));
+    expect(inOther).toMatchObject({
+      open_id: emulator.openIdFor(OTHER.appId, user),
+      union_id: user.unionId,
+      user_id: user.userId,
+    });
+    expect(inDefault).toMatchObject({ open_id: user.openId, union_id: user.unionId });
+    expect(inOther.open_id).not.toBe(inDefault.open_id);
+  });
+
+  it("should approve a login_hint given as the app's own open_id or the default app's, nothing else", async () => {
+    const [user] = emulator.users;
+    const own = await authorize(OTHER.appId, { login_hint: emulator.openIdFor(OTHER.appId, user) });
+    const byDefaultId = await authorize(OTHER.appId, { login_hint: user.openId });
+    const byStoreId = await authorize(OTHER.appId, {
+      login_hint: emulator.openIdFor('cli_emulator_store', user),
+    });
+    for (const approved of [own, byDefaultId]) {
+      expect(approved.status).toBe(302);
+      const tokens = await exchange(OTHER, String(codeOf(approved.location)));
+      expect((await userInfo(String(tokens.access_token))).open_id).toBe(
+        emulator.openIdFor(OTHER.appId, user),
+      );
+    }
+    expect(byStoreId.status).toBe(400);
+    expect(byStoreId.html).toContain('data-error-code="20008"');
+  });
+
+  it('should offer each user on the consent page by its open_id in the app being authorized', async () => {
+    const page = await authorize(OTHER.appId, {});
+    const offered = [...page.html.matchAll(/data-testid="user-(ou_[0-9a-f]+)"/g)].map((m) => m[1]);
+    const expected = emulator.users
+      .filter((user) => user.tenantKey === 'tenant_emulator_1')
+      .map((user) => emulator.openIdFor(OTHER.appId, user));
+    expect(offered).toEqual(expected);
+    expect(offered).not.toContain(emulator.users[0].openId);
+  });
+
+  it("should issue a code for the app's own open_id and bind it to that user", async () => {
+    const [, second] = emulator.users;
+    const token = await userToken(OTHER, emulator.openIdFor(OTHER.appId, second));
+    expect((await userInfo(token)).union_id).toBe(second.unionId);
+    expect(() =>
+      emulator.issueAuthorizationCode({
+        appId: OTHER.appId,
+        openId: emulator.openIdFor('cli_emulator_store', second),
+      }),
+    ).toThrow(/^unknown user/);
+  });
+
+  it("should find a contact by the tenant token's app open_id only", async () => {
+    const [user] = emulator.users;
+    const { body } = await post('/open-apis/auth/v3/tenant_access_token/internal', {
+      app_id: OTHER.appId,
+      app_secret: OTHER.secret,
+    });
+    const tenantToken = String(body.tenant_access_token);
+    const own = emulator.openIdFor(OTHER.appId, user);
+    expect(await get(`/open-apis/contact/v3/users/${own}`, tenantToken)).toMatchObject({
+      status: 200,
+      body: { code: 0, data: { user: { open_id: own, union_id: user.unionId } } },
+    });
+    expect(await get(`/open-apis/contact/v3/users/${user.openId}`, tenantToken)).toMatchObject({
+      status: 400,
+      body: { code: 41050 },
+    });
+  });
+
+  it("should answer the sample routes with the token's app open_id", async () => {
+    const [user] = emulator.users;
+    const own = emulator.openIdFor(OTHER.appId, user);
+    const token = await userToken(OTHER, own);
+    expect((await get('/open-apis/authen/v1/sample/me', token)).body).toMatchObject({
+      data: { open_id: own, app_id: OTHER.appId },
+    });
+    expect((await get('/open-apis/calendar/v4/calendars/primary', token)).body).toMatchObject({
+      data: { calendars: [{ user_id: own }] },
+    });
+  });
+
+  it('should translate ids through POST /__emulator/open-id and refuse bad input with 400', async () => {
+    const [user] = emulator.users;
+    expect(await post('/__emulator/open-id', { appId: OTHER.appId, user: user.openId })).toEqual({
+      status: 200,
+      body: { openId: emulator.openIdFor(OTHER.appId, user) },
+    });
+    expect(await post('/__emulator/open-id', { appId: OTHER.appId })).toEqual({
+      status: 400,
+      body: { code: 400, msg: 'user must be a non-empty string' },
+    });
+    expect(await post('/__emulator/open-id', { appId: 'cli_nobody', user: user.openId })).toEqual({
+      status: 400,
+      body: { code: 400, msg: 'unknown app: cli_nobody' },
+    });
+  });
+
+  it("should revoke the user's refresh tokens when named by another app's open_id", async () => {
+    const [user] = emulator.users;
+    const code = emulator.issueAuthorizationCode({
+      appId: OTHER.appId,
+      openId: user.openId,
+      scopes: ['offline_access'],
+    });
+    const tokens = await exchange(OTHER, code);
+    emulator.revokeRefreshTokens(emulator.openIdFor('cli_emulator_store', user));
+    const { body } = await post('/open-apis/authen/v2/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: OTHER.appId,
+      client_secret: OTHER.secret,
+      refresh_token: tokens.refresh_token,
+    });
+    expect(body.code).toBe(20064);
+  });
+});
