@@ -64,13 +64,15 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
       loggerLevel: lark.LoggerLevel.error,
     });
     const secondTenantUser = emulator.users.find((user) => user.tenantKey === 'tenant_emulator_2')!;
+    // open_id is per app: the store app names the user by its own id.
+    const openId = emulator.openIdFor(store.appId, secondTenantUser);
     const result = await client.contact.v3.user.get(
-      { path: { user_id: secondTenantUser.openId }, params: { user_id_type: 'open_id' } },
+      { path: { user_id: openId }, params: { user_id_type: 'open_id' } },
       lark.withTenantKey('tenant_emulator_2'),
     );
 
     expect(result.code).toBe(0);
-    expect(result.data?.user?.open_id).toBe(secondTenantUser.openId);
+    expect(result.data?.user?.open_id).toBe(openId);
     const stats = emulator.stats();
     expect(stats.app_access_token).toBe(1);
     expect(stats.tenant_access_token).toBe(1);

@@ -299,7 +299,10 @@ describe('Login with Feishu (e2e)', () => {
 
     const me = await request(server.getHttpServer()).get('/me/name').set('Cookie', jar.header());
     expect(me.status).toBe(200);
-    const record = await store.getUserToken(emulator.users[1].openId);
+    // open_id is per app: the store keys the user by its id in the NO_OFFLINE app.
+    const record = await store.getUserToken(
+      emulator.openIdFor(NO_OFFLINE.appId, emulator.users[1]),
+    );
     expect(record!.refreshToken).toBeUndefined();
     const warnings = logger.lines.filter(
       (line) => line.level === 'warn' && line.text.includes('offline_access'),

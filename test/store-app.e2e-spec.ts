@@ -52,19 +52,17 @@ describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest a
 
     await waitUntil(async () => (await store.getAppTicket(STORE_APP.appId)) !== undefined);
     const token = await tokens.getTenantAccessToken(TENANT);
+    // open_id is per app: the store app names the user by its own id.
+    const openId = emulator.openIdFor(STORE_APP.appId, emulator.users[0]!);
     const data = await app
       .get(FeishuClient)
-      .request<{ user: { open_id: string } }>(
-        'GET',
-        `/open-apis/contact/v3/users/${emulator.users[0]!.openId}`,
-        {
-          token: 'tenant',
-          tenantKey: TENANT,
-        },
-      );
+      .request<{ user: { open_id: string } }>('GET', `/open-apis/contact/v3/users/${openId}`, {
+        token: 'tenant',
+        tenantKey: TENANT,
+      });
 
     expect(token).toBeTruthy();
-    expect(data.user.open_id).toBe(emulator.users[0]!.openId);
+    expect(data.user.open_id).toBe(openId);
     expect(emulator.stats()['app_access_token']).toBe(1);
     expect(emulator.stats()['tenant_access_token']).toBe(1);
   });
