@@ -1,18 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { sign } from 'cookie-signature';
 import request from 'supertest';
-import { FeishuEmulator } from '@feishu-auth/emulator';
+import { type EmulatorUser, FeishuEmulator } from '@feishu-auth/emulator';
 import { FeishuStoreUnavailableError, InMemoryTokenStore } from '@feishu-auth/nestjs';
-import {
-  approveAtEmulator,
-  callback,
-  createTestApp,
-  login,
-  startLogin,
-  type CookieJar,
-} from './helpers/feishu-login.helper.js';
+import { createTestApp, login, type CookieJar } from './helpers/feishu-login.helper.js';
 
 const LOGIN_URL = '/auth/feishu/login';
+const OTHER_APP = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };
 const SESSION_TTL_SECONDS = 3600;
 
 function calls(emulator: FeishuEmulator, key: string): number {
@@ -80,6 +74,20 @@ describe('FeishuAuthGuard (e2e)', () => {
     const jar = await login(server, openId);
     const record = await store.getUserToken(openId);
     return { jar, accessToken: record!.accessToken };
+  }
+
+  /** The user's access token of a second app (cli_emulator_other), obtained through its own login. */
+  async function tokenOfOtherApp(user: EmulatorUser): Promise<string> {
+    const otherStore = new InMemoryTokenStore({ clock: () => now });
+    const other = await createTestApp({
+      emulator,
+      overrides: { ...OTHER_APP, store: otherStore, clock: () => now },
+    });
+    apps.push(other);
+    // open_id is per app: the other app knows this user by another id.
+    const otherOpenId = emulator.openIdFor(OTHER_APP.appId, user);
+    await login(other, otherOpenId);
+    return (await otherStore.getUserToken(otherOpenId))!.accessToken;
   }
 
   it('should refuse a request without a session or a token', async () => {
@@ -163,27 +171,24 @@ describe('FeishuAuthGuard (e2e)', () => {
   });
 
   it('should refuse the token of a user who never signed in to this app', async () => {
-    const otherStore = new InMemoryTokenStore({ clock: () => now });
-    const other = await createTestApp({
-      emulator,
-      overrides: {
-        appId: 'cli_emulator_other',
-        appSecret: 'emulator-other-secret',
-        store: otherStore,
-        clock: () => now,
-      },
-    });
-    apps.push(other);
-    const started = await startLogin(other);
-    const otherUser = emulator.users[1].openId;
-    const { code, state } = await approveAtEmulator(started.authorizeUrl, otherUser);
-    const done = await callback(other, { code, state }, started.jar);
-    expect(done.status).toBe(302);
-    // The other app's token, obtained through its own login.
-    const otherToken = (await otherStore.getUserToken(otherUser))!.accessToken;
+    const otherToken = await tokenOfOtherApp(emulator.users[1]);
     const response = await get('/me/name').set('Authorization', `Bearer ${otherToken}`);
     await expect401(response);
     expect(response.body.reason).toMatch(/never signed in/);
+  });
+
+  it('should refuse a Bearer token another app issued to a user who has signed in to this app', async () => {
+    const own = await signedIn();
+    const foreign = await tokenOfOtherApp(emulator.users[0]);
+    expect(await store.getUserToken(openId)).toBeDefined();
+    const before = calls(emulator, 'user_info');
+    const response = await get('/me/name').set('Authorization', `Bearer ${foreign}`);
+    await expect401(response);
+    expect(response.body.reason).toMatch(/never signed in/);
+    // Feishu accepted the token; the guard refused the other app's open_id user_info gave back.
+    expect(calls(emulator, 'user_info')).toBe(before + 1);
+    const ownAnswer = await get('/me/name').set('Authorization', `Bearer ${own.accessToken}`);
+    expect(ownAnswer.status).toBe(200);
   });
 
   it('should answer 503 when Feishu is unavailable while validating a Bearer token', async () => {

@@ -578,11 +578,15 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
         id: 'B7',
         case: 'Bearer token of another app',
         expected:
-          '401 unless this app has stored tokens for that open_id. Real Feishu scopes open_id to one app, so another app’s user is never one of ours. Known gap: the emulator gives a user the same open_id in every app, so “the same person signed in to both apps” cannot be tested on it.',
+          '401, even for a person who has signed in to this app too: Feishu scopes open_id to one app, so user_info of another app’s token gives an open_id this app has no stored tokens for. The emulator derives open_id per app, as Feishu does.',
         testedBy: [
           {
             file: GUARD,
             test: 'should refuse the token of a user who never signed in to this app',
+          },
+          {
+            file: GUARD,
+            test: 'should refuse a Bearer token another app issued to a user who has signed in to this app',
           },
         ],
       },
