@@ -21,6 +21,7 @@ emulator.setTokenLifetimes({ accessToken: 60 });
 emulator.invalidateToken(token); // any kind, as a secret reset would
 emulator.invalidateTenantTokens('cli_emulator_selfbuilt');
 emulator.revokeRefreshTokens(openId); // next refresh → 20064
+emulator.openIdFor('cli_emulator_other', emulator.users[0]); // open_id is per app
 emulator.addRedirectUri(appId, uri);
 emulator.addApp({ appId: 'cli_x' });
 emulator.addUser({ openId: 'ou_…' });
