@@ -58,7 +58,11 @@ export {
   InMemoryTokenStore,
   type InMemoryTokenStoreOptions,
 } from './storage/in-memory-token.store.js';
-export { RedisTokenStore, type RedisTokenStoreOptions } from './storage/redis-token.store.js';
+export {
+  RedisTokenStore,
+  type RedisTokenStoreClient,
+  type RedisTokenStoreOptions,
+} from './storage/redis-token.store.js';
 export { EncryptingTokenStore } from './storage/encrypting-token.store.js';
 export { FeishuStrategy, type FeishuLoginResult } from './strategies/feishu.strategy.js';
 export { FeishuSessionService } from './session/feishu-session.service.js';
