@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { FeishuConfigError, FeishuStoreUnavailableError } from '../feishu-auth.errors.js';
 import type {
   FeishuCachedToken,
@@ -19,6 +19,38 @@ import {
   redisUnavailableMessage,
 } from './storage.messages.js';
 
+/**
+ * The few commands `RedisTokenStore` sends, written out so that its published types do not import
+ * ioredis (an optional peer): an ioredis `Redis` client (5 or 6) has all of them.
+ *
+ * @publicApi
+ */
+export interface RedisTokenStoreClient {
+  /** ioredis's connection state: `'ready'`, `'reconnecting'`, `'end'` … */
+  readonly status: string;
+  readonly options: { commandTimeout?: number };
+  get(key: string): Promise<string | null>;
+  getdel(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
+  del(key: string): Promise<number>;
+  evalsha(sha1: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  zadd(key: string, score: number, member: string): Promise<unknown>;
+  zrem(key: string, member: string): Promise<unknown>;
+  zrangebyscore(
+    key: string,
+    min: string,
+    max: number,
+    limit: 'LIMIT',
+    offset: number,
+    count: number,
+  ): Promise<string[]>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
 /** @publicApi */
 export interface RedisTokenStoreOptions {
   /** e.g. `'redis://127.0.0.1:6379'` or `'rediss://user:pass@host:6380/2'`; the store then owns the client. */
@@ -27,7 +59,7 @@ export interface RedisTokenStoreOptions {
    * An ioredis client you created (and close yourself). Give it a `commandTimeout` and
    * `autoResendUnfulfilledCommands: false` if you want it to behave like the one made from `url`.
    */
-  client?: Redis;
+  client?: RedisTokenStoreClient;
   /** Prepended to every key, so several apps can share one Redis. Default `'feishu:'`. */
   keyPrefix?: string;
   /**
@@ -56,7 +88,7 @@ class RedisScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(client: Redis, key: string, ...args: string[]): Promise<unknown> {
+  async run(client: RedisTokenStoreClient, key: string, ...args: string[]): Promise<unknown> {
     try {
       return await client.evalsha(this.sha, 1, key, ...args);
     } catch (error) {
@@ -103,7 +135,7 @@ export class RedisTokenStore implements FeishuTokenStore {
   private readonly prefix: string;
   private readonly commandTimeoutMs: number;
   private readonly ownsClient: boolean;
-  private readonly client: Promise<Redis>;
+  private readonly client: Promise<RedisTokenStoreClient>;
   private connectionFailing = false;
 
   constructor(options: RedisTokenStoreOptions) {
@@ -293,7 +325,10 @@ export class RedisTokenStore implements FeishuTokenStore {
     }
   }
 
-  private async run<T>(operation: string, command: (redis: Redis) => Promise<T>): Promise<T> {
+  private async run<T>(
+    operation: string,
+    command: (redis: RedisTokenStoreClient) => Promise<T>,
+  ): Promise<T> {
     const redis = await this.client;
     if (DISCONNECTED_STATUSES.has(redis.status)) {
       throw new FeishuStoreUnavailableError(
@@ -310,7 +345,7 @@ export class RedisTokenStore implements FeishuTokenStore {
   }
 
   /** The client made from `url` times commands out itself; a client passed in may not. */
-  private withDeadline<T>(redis: Redis, pending: Promise<T>): Promise<T> {
+  private withDeadline<T>(redis: RedisTokenStoreClient, pending: Promise<T>): Promise<T> {
     if (typeof redis.options.commandTimeout === 'number') return pending;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -323,7 +358,7 @@ export class RedisTokenStore implements FeishuTokenStore {
     return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
   }
 
-  private async createClient(url: string): Promise<Redis> {
+  private async createClient(url: string): Promise<RedisTokenStoreClient> {
     const RedisClient = await loadIoredis();
     const client = new RedisClient(url, this.clientOptions());
     client.on('error', (error: unknown) => this.onConnectionError(error));
@@ -360,7 +395,13 @@ export class RedisTokenStore implements FeishuTokenStore {
   }
 }
 
-type RedisConstructor = new (url: string, options: RedisOptions) => Redis;
+/** What the store needs of ioredis's `Redis` class: the commands, plus its connection events. */
+type RedisConstructor = new (
+  url: string,
+  options: RedisOptions,
+) => RedisTokenStoreClient & {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+};
 
 /** ioredis is an optional peer: loaded only when a store is built from a `url`. */
 async function loadIoredis(): Promise<RedisConstructor> {
