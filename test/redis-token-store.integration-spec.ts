@@ -343,6 +343,45 @@ describe('RedisTokenStore', () => {
       expect(unhandled).toEqual([]);
     });
 
+    it("should keep serving an instance's in-memory tenant token while Redis is down, and 503 whatever needs the store", async () => {
+      const emulator = await FeishuEmulator.start();
+      const options = emulatorOptions(emulator, { refresh: { proactiveUserRefresh: false } });
+      const warm = await startCoreApp({ ...options, store: openStore('outage:') });
+      const cold = await startCoreApp({ ...options, store: openStore('outage:') });
+      try {
+        const openId = emulator.users[0]!.openId;
+        const code = emulator.issueAuthorizationCode({
+          appId: SELF_BUILT.appId,
+          openId,
+          scopes: ['offline_access'],
+          redirectUri: REDIRECT_URI,
+        });
+        const oauth = warm.app.get(FeishuOAuthClient);
+        await warm.app
+          .get(TokenService)
+          .saveUserTokens({ openId, tenantKey: 'tenant' }, await oauth.exchangeCode({ code }));
+        const tenantToken = await warm.app.get(TokenService).getTenantAccessToken();
+        emulator.resetStats();
+
+        await server.stopProcess();
+
+        await expect(warm.app.get(TokenService).getTenantAccessToken()).resolves.toBe(tenantToken);
+        expect(emulator.stats()['tenant_access_token.internal'] ?? 0).toBe(0);
+        await expect(warm.app.get(TokenService).getUserAccessToken(openId)).rejects.toBeInstanceOf(
+          FeishuStoreUnavailableError,
+        );
+        await expect(cold.app.get(TokenService).getTenantAccessToken()).rejects.toBeInstanceOf(
+          FeishuStoreUnavailableError,
+        );
+        expect(unhandled).toEqual([]);
+      } finally {
+        await server.startProcess();
+        await warm.app.close();
+        await cold.app.close();
+        await emulator.close();
+      }
+    });
+
     it('should reject with FeishuStoreUnavailableError when Redis is down from the start, and connect once it is up', async () => {
       await server.stopProcess();
       const store = openStore();
