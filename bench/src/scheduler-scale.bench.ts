@@ -137,7 +137,7 @@ export async function schedulerScale(redisServer: RedisServer): Promise<Section>
     const row = (name: string, f: StoreFigures) => [
       name,
       fmt(f.bytesPerUser),
-      fmt(f.idleTickMs, 2),
+      fmt(f.idleTickMs, 3),
       fmt(f.dueTickCpuMs, 0),
       fmt(f.dueTickCpuMs / Math.max(1, f.refreshed), 2),
       `${fmt(f.dueTickWallMs / 1000, 1)} s (${f.refreshed} refreshed)`,

@@ -62,6 +62,7 @@ export async function steadyState(_redis: RedisServer): Promise<Section> {
       user: after.refreshes.user - before.refreshes.user,
     };
     const waits = after.callerWaits - before.callerWaits;
+    const proactive = after.proactiveRefreshes - before.proactiveRefreshes;
     const p99During = percentile(during, 99);
     const p99Outside = percentile(outside, 99);
     return {
@@ -89,6 +90,12 @@ export async function steadyState(_redis: RedisServer): Promise<Section> {
             'renewals: tenant / user token',
             `${renewals.tenant} / ${renewals.user}`,
             'goal: ≥ 10 each',
+            '—',
+          ],
+          [
+            'renewals started by the scheduler before anyone asked',
+            `${proactive} of ${renewals.tenant + renewals.user}`,
+            '—',
             '—',
           ],
           [

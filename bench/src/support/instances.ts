@@ -51,6 +51,7 @@ export const FAST_RENEWAL_ENV = {
 /** `TokenService.status()` of an instance, through its `/token-status` route. */
 export interface InstanceStatus {
   refreshes: { app: number; tenant: number; user: number };
+  proactiveRefreshes: number;
   callerWaits: number;
   failures: Record<string, number>;
 }
