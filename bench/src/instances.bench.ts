@@ -82,6 +82,17 @@ function perExpiry(calls: number, tokens: number): string {
   return tokens > 0 ? fmt(calls / tokens, 2) : '—';
 }
 
+/** Which of the issue's goals the four-process run met. */
+function verdict(run: ClusterRun): string {
+  const exact = (calls: number, tokens: number) => tokens > 0 && calls === tokens;
+  const goals = [
+    `failed requests ${run.load.failed === 0 ? 'met' : `not met (${run.load.failed})`}`,
+    `one refresh per expiry for the user token ${exact(run.userCalls, run.newUserTokens) ? 'met' : 'not met'}`,
+    `for the tenant token ${exact(run.tenantCalls, run.newTenantTokens) ? 'met' : 'not met'}`,
+  ];
+  return `Goals with four processes: ${goals.join('; ')}.`;
+}
+
 /** Benchmark 5: four processes on one Redis under load while tokens expire, against one. */
 export async function instances(redis: RedisServer): Promise<Section> {
   const emulator = await EmulatorProcess.start({ tokenLifetimes: SHORT_LIFETIMES });
@@ -123,6 +134,7 @@ export async function instances(redis: RedisServer): Promise<Section> {
         ],
         rows: [row(one), row(four)],
       },
+      verdict: verdict(four),
     };
   } finally {
     await emulator.stop();

@@ -23,7 +23,8 @@ const PLACEMENT =
   'Placement on this machine: the load generator (autocannon) and the orchestration run in the ' +
   'runner process; each app instance, the emulator and redis-server run in processes of their ' +
   'own, so the server under test never shares an event loop with the load. They all share the ' +
-  "machine's cores, so the absolute figures are those of a small box; the ratios are the point.";
+  "machine's cores (other work on the machine during the run lowers the absolute figures), so " +
+  'compare figures within a table: the ratios are the point.';
 
 async function main(): Promise<void> {
   const chosen = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { percentile, runLoad } from './support/load.js';
 import { fmt, ratio, type Section } from './support/report.js';
 
 const CONNECTIONS = 10;
-const DURATION_SECONDS = 35;
+const DURATION_SECONDS = 40;
 /** A request is "during a renewal" when it overlaps this much time around an upstream token call. */
 const WINDOW_MS = 100;
 const UPSTREAM_KEYS = ['tenant_access_token.internal', 'token.v2.refresh_token'];
