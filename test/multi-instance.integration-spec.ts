@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FeishuEmulator, type EmulatorUser } from '@feishu-auth/emulator';
 import { RedisTokenStore, type FeishuUserTokenRecord } from '@feishu-auth/nestjs';
 import { CookieJar } from './support/cookie-jar.helper.js';
-import { buildInstanceApp, startInstanceApp, type InstanceApp } from './support/instance-app.js';
+import {
+  buildInstanceApp,
+  startInstanceApp,
+  withInstanceOutput,
+  type InstanceApp,
+} from './support/instance-app.js';
 import { freePort } from './support/processes.helper.js';
 import { RedisServer } from './support/redis-server.js';
 
@@ -14,14 +19,35 @@ import { RedisServer } from './support/redis-server.js';
 const INSTANCES = 4;
 const APP = { appId: 'cli_emulator_selfbuilt', appSecret: 'emulator-self-built-secret' };
 const SESSION_SECRET = 'multi-instance-session-secret-0123456789';
-const LOCK_LEASE_MS = 2_000;
-const HTTP_TIMEOUT_MS = 1_900;
+/** The lease outlasts one request (the options refuse less) and the store calls around it. */
+const LOCK_LEASE_MS = 4_000;
+const HTTP_TIMEOUT_MS = 2_500;
 /**
- * Short-lived app and tenant tokens, due 2 s before they expire. The emulator hands out the same
- * token again while a quarter of its life (4 s) remains, so a renewal at due time gets a new one.
+ * Short-lived app and tenant tokens. The library renews one once it is due (less than the margin
+ * left, give or take the second it allows for Feishu rounding `expire` down) and serves the cached
+ * one meanwhile, as long as more than half the margin is left (docs/token-lifecycle.md). The
+ * emulator hands back the same token while a quarter of its lifetime is left.
  */
-const APP_TOKEN_LIFETIME_SECONDS = 16;
-const APP_TOKEN_MARGIN_SECONDS = 2;
+const APP_TOKEN_LIFETIME_SECONDS = 36;
+const APP_TOKEN_MARGIN_SECONDS = 5;
+/** Before expiry, by the stored `expiresAt`: due from here on at the latest ... */
+const DUE_BEFORE_EXPIRY_MS = APP_TOKEN_MARGIN_SECONDS * 1000 - 1000;
+/** ... and the cached token served at once until here (a 1.5 s window for the burst). */
+const USABLE_BEFORE_EXPIRY_MS = (APP_TOKEN_MARGIN_SECONDS * 1000) / 2;
+/**
+ * How much earlier than Feishu's the stored expiry may be: the library counts `expire` from when its
+ * request left (at most one timeout before Feishu read the clock), and `expire` is rounded down.
+ */
+const STORED_EXPIRY_EARLY_BY_MS = HTTP_TIMEOUT_MS + 1000;
+const SAME_TOKEN_WHILE_LEFT_MS = (APP_TOKEN_LIFETIME_SECONDS * 1000) / 4;
+// A renewal sent once the token is due must get a new token, however early the stored expiry is;
+// else it gets the same one back and renews again later, a second call to Feishu.
+if (DUE_BEFORE_EXPIRY_MS + STORED_EXPIRY_EARLY_BY_MS >= SAME_TOKEN_WHILE_LEFT_MS) {
+  throw new Error("the tenant token margin is too close to the emulator's same-token window");
+}
+if (USABLE_BEFORE_EXPIRY_MS >= DUE_BEFORE_EXPIRY_MS) {
+  throw new Error('a tenant token must be due while it is still served');
+}
 /** The library's default: a user token is due when less than 5 minutes remain. */
 const USER_TOKEN_MARGIN_MS = 300_000;
 const TENANT_TOKEN_KEY = `tenant:${APP.appId}:internal`;
@@ -193,162 +219,177 @@ afterAll(async () => {
 });
 
 describe('four instances sharing Redis and Feishu', () => {
-  it('serves 400 concurrent requests for a user whose token is due with exactly one refresh', async () => {
-    const [user] = colleagues();
-    const jar = await signIn(user);
-    jars.set(user.openId, jar);
-    const before = await userRecord(user.openId);
-    await expireUserToken(user.openId, dueSoon());
-    emulator.resetStats();
-
-    const answers = await burst(400, '/me', jar);
-
-    expect(statuses(answers)).toEqual({ 200: 400 });
-    expect(calls(REFRESH)).toBe(1);
-    const after = await userRecord(user.openId);
-    expect(after.refreshToken).not.toBe(before.refreshToken);
-    // Every answer carries the one new token, whichever instance served it.
-    expect(distinct(answers, 'userToken')).toHaveLength(1);
-    expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
-    expect(distinct(answers, 'openId')).toEqual([user.openId]);
-  });
-
-  it('serves 400 concurrent requests while the tenant token is due with exactly one renewal', async () => {
-    // Every instance holds the current tenant token in memory.
-    await burst(INSTANCES, '/tenant-token');
-    const current = await store.getToken(TENANT_TOKEN_KEY);
-    if (!current) throw new Error('no stored tenant token');
-    await sleep(Math.max(0, current.expiresAt - APP_TOKEN_MARGIN_SECONDS * 1000 - Date.now() + 50));
-    emulator.resetStats();
-
-    const answers = await burst(400, '/tenant-token');
-
-    expect(statuses(answers)).toEqual({ 200: 400 });
-    // Callers got the still-valid token at once; the renewal runs behind them.
-    let renewed = current;
-    await until('the renewed tenant token in the store', async () => {
-      renewed = (await store.getToken(TENANT_TOKEN_KEY)) ?? current;
-      return renewed.token !== current.token;
-    });
-    expect(calls(TENANT)).toBe(1);
-    // The other instances take the renewed token from the store, without asking Feishu again.
-    const renewedFingerprint = fingerprint(renewed.token);
-    let round: Answer[] = [];
-    await until('every instance to serve the renewed tenant token', async () => {
-      round = await burst(INSTANCES, '/tenant-token');
-      return round.every((answer) => answer.body.tenantToken === renewedFingerprint);
-    });
-    expect(statuses(round)).toEqual({ 200: INSTANCES });
-    expect(calls(TENANT)).toBe(1);
-  });
-
-  it('keeps a user signed in through 50 expiry cycles, each refreshed exactly once', async () => {
-    const [, user] = colleagues();
-    const jar = await signIn(user);
-    emulator.resetStats();
-    const unauthorized: number[] = [];
-    const refreshesPerCycle: number[] = [];
-    const seenTokens = new Set<unknown>();
-
-    for (let cycle = 1; cycle <= 50; cycle++) {
-      const refreshesBefore = calls(REFRESH);
+  it('serves 400 concurrent requests for a user whose token is due with exactly one refresh', () =>
+    withInstanceOutput(instances, async () => {
+      const [user] = colleagues();
+      const jar = await signIn(user);
+      jars.set(user.openId, jar);
+      const before = await userRecord(user.openId);
       await expireUserToken(user.openId, dueSoon());
-      const answers = await burst(40, '/me', jar);
-      unauthorized.push(answers.filter((answer) => answer.status === 401).length);
-      expect(statuses(answers)).toEqual({ 200: 40 });
-      refreshesPerCycle.push(calls(REFRESH) - refreshesBefore);
-      for (const token of distinct(answers, 'userToken')) seenTokens.add(token);
-    }
+      emulator.resetStats();
 
-    expect(unauthorized.reduce((sum, count) => sum + count, 0)).toBe(0);
-    expect(refreshesPerCycle).toEqual(Array.from({ length: 50 }, () => 1));
-    expect(seenTokens.size).toBe(50);
-    expect((await get(instances[3], '/me', jar)).status).toBe(200);
-  });
+      const answers = await burst(400, '/me', jar);
 
-  it('answers 503 while Redis is down, keeps every process alive, and recovers when it is back', async () => {
-    const [, , user] = colleagues();
-    const jar = await signIn(user);
-    expect(statuses(await burst(8, '/me', jar))).toEqual({ 200: 8 });
+      expect(statuses(answers)).toEqual({ 200: 400 });
+      expect(calls(REFRESH)).toBe(1);
+      const after = await userRecord(user.openId);
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      // Every answer carries the one new token, whichever instance served it.
+      expect(distinct(answers, 'userToken')).toHaveLength(1);
+      expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
+      expect(distinct(answers, 'openId')).toEqual([user.openId]);
+    }));
 
-    await redis.stopProcess();
-    const down = await burst(20, '/me', jar);
-    const loginWhileDown = await burst(INSTANCES, '/auth/feishu/login');
+  it('serves 400 concurrent requests while the tenant token is due with exactly one renewal', () =>
+    withInstanceOutput(instances, async () => {
+      // Every instance holds the current tenant token in memory.
+      await burst(INSTANCES, '/tenant-token');
+      const current = await store.getToken(TENANT_TOKEN_KEY);
+      if (!current) throw new Error('no stored tenant token');
+      if (current.expiresAt - Date.now() <= DUE_BEFORE_EXPIRY_MS) {
+        throw new Error('the stored tenant token is already due: the earlier tests took too long');
+      }
+      // The burst starts once every instance counts the token as due: any request of it renews.
+      await sleep(current.expiresAt - DUE_BEFORE_EXPIRY_MS - Date.now());
+      emulator.resetStats();
 
-    expect(statuses(down)).toEqual({ 503: 20 });
-    for (const { body } of down) {
-      expect(body).toEqual({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: 'The token store is unavailable.',
+      const answers = await burst(400, '/tenant-token');
+
+      expect(statuses(answers)).toEqual({ 200: 400 });
+      // Callers got the still-valid token at once; the renewal runs behind them, and lands before
+      // the old token expires (its lock lease is shorter than what the margin leaves).
+      let renewed = current;
+      await until(
+        'the renewed tenant token in the store',
+        async () => {
+          renewed = (await store.getToken(TENANT_TOKEN_KEY)) ?? current;
+          return renewed.token !== current.token;
+        },
+        Math.max(0, current.expiresAt - Date.now()) + LOCK_LEASE_MS,
+      );
+      expect(calls(TENANT)).toBe(1);
+      // The other instances take the renewed token from the store, without asking Feishu again.
+      const renewedFingerprint = fingerprint(renewed.token);
+      let round: Answer[] = [];
+      await until('every instance to serve the renewed tenant token', async () => {
+        round = await burst(INSTANCES, '/tenant-token');
+        return round.every((answer) => answer.body.tenantToken === renewedFingerprint);
       });
-    }
-    expect(statuses(loginWhileDown)).toEqual({ 503: INSTANCES });
-    expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
+      expect(statuses(round)).toEqual({ 200: INSTANCES });
+      expect(calls(TENANT)).toBe(1);
+    }));
 
-    await redis.startProcess();
-    // The restarted redis-server starts empty (no persistence): the session is gone, so a plain 401.
-    let after: Answer[] = [];
-    await until('every instance to reach Redis again', async () => {
-      after = await burst(INSTANCES, '/me', jar);
-      return after.every((answer) => answer.status !== 503);
-    });
-    expect(statuses(after)).toEqual({ 401: INSTANCES });
-    expect(after[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
-    const again = await signIn(user, instances[2], instances[3]);
-    expect(statuses(await burst(8, '/me', again))).toEqual({ 200: 8 });
-    expect(statuses(await burst(INSTANCES, '/tenant-token'))).toEqual({ 200: INSTANCES });
-    expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
-  });
+  it('keeps a user signed in through 50 expiry cycles, each refreshed exactly once', () =>
+    withInstanceOutput(instances, async () => {
+      const [, user] = colleagues();
+      const jar = await signIn(user);
+      emulator.resetStats();
+      const unauthorized: number[] = [];
+      const refreshesPerCycle: number[] = [];
+      const seenTokens = new Set<unknown>();
+
+      for (let cycle = 1; cycle <= 50; cycle++) {
+        const refreshesBefore = calls(REFRESH);
+        await expireUserToken(user.openId, dueSoon());
+        const answers = await burst(40, '/me', jar);
+        unauthorized.push(answers.filter((answer) => answer.status === 401).length);
+        expect(statuses(answers)).toEqual({ 200: 40 });
+        refreshesPerCycle.push(calls(REFRESH) - refreshesBefore);
+        for (const token of distinct(answers, 'userToken')) seenTokens.add(token);
+      }
+
+      expect(unauthorized.reduce((sum, count) => sum + count, 0)).toBe(0);
+      expect(refreshesPerCycle).toEqual(Array.from({ length: 50 }, () => 1));
+      expect(seenTokens.size).toBe(50);
+      expect((await get(instances[3], '/me', jar)).status).toBe(200);
+    }));
+
+  it('answers 503 while Redis is down, keeps every process alive, and recovers when it is back', () =>
+    withInstanceOutput(instances, async () => {
+      const [, , user] = colleagues();
+      const jar = await signIn(user);
+      expect(statuses(await burst(8, '/me', jar))).toEqual({ 200: 8 });
+
+      await redis.stopProcess();
+      const down = await burst(20, '/me', jar);
+      const loginWhileDown = await burst(INSTANCES, '/auth/feishu/login');
+
+      expect(statuses(down)).toEqual({ 503: 20 });
+      for (const { body } of down) {
+        expect(body).toEqual({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'The token store is unavailable.',
+        });
+      }
+      expect(statuses(loginWhileDown)).toEqual({ 503: INSTANCES });
+      expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
+
+      await redis.startProcess();
+      // The restarted redis-server starts empty (no persistence): the session is gone, so a plain 401.
+      let after: Answer[] = [];
+      await until('every instance to reach Redis again', async () => {
+        after = await burst(INSTANCES, '/me', jar);
+        return after.every((answer) => answer.status !== 503);
+      });
+      expect(statuses(after)).toEqual({ 401: INSTANCES });
+      expect(after[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
+      const again = await signIn(user, instances[2], instances[3]);
+      expect(statuses(await burst(8, '/me', again))).toEqual({ 200: 8 });
+      expect(statuses(await burst(INSTANCES, '/tenant-token'))).toEqual({ 200: INSTANCES });
+      expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
+    }));
 });
 
 describe('an instance killed (SIGKILL) while it holds a user refresh lock', () => {
-  it('lets the others finish the refresh once the lease has run out, when Feishu never processed the dead one', async () => {
-    const [, user] = colleagues();
-    const victim = instances[3];
-    const survivors = instances.slice(0, 3);
-    jars.set(user.openId, await signIn(user));
-    const before = await userRecord(user.openId);
-    await expireUserToken(user.openId, Date.now() - 1_000);
-    emulator.resetStats();
-    // The victim's refresh hangs at Feishu, then its connection is cut unanswered: never applied.
-    emulator.failNext({ endpoint: REFRESH, delayMs: 1_000, resetConnection: true });
+  it('lets the others finish the refresh once the lease has run out, when Feishu never processed the dead one', () =>
+    withInstanceOutput(instances, async () => {
+      const [, user] = colleagues();
+      const victim = instances[3];
+      const survivors = instances.slice(0, 3);
+      jars.set(user.openId, await signIn(user));
+      const before = await userRecord(user.openId);
+      await expireUserToken(user.openId, Date.now() - 1_000);
+      emulator.resetStats();
+      // The victim's refresh hangs at Feishu, then its connection is cut unanswered: never applied.
+      emulator.failNext({ endpoint: REFRESH, delayMs: 1_000, resetConnection: true });
 
-    const victimAnswer = await killMidRefresh(victim, user.openId);
-    const answers = await burst(30, '/me', jars.get(user.openId), survivors);
+      const victimAnswer = await killMidRefresh(victim, user.openId);
+      const answers = await burst(30, '/me', jars.get(user.openId), survivors);
 
-    expect(victimAnswer).toBe('no answer');
-    expect(statuses(answers)).toEqual({ 200: 30 });
-    // One refresh from the dead instance (not applied), one from the survivor that took over.
-    expect(calls(REFRESH)).toBe(2);
-    const after = await userRecord(user.openId);
-    expect(after.refreshToken).not.toBe(before.refreshToken);
-    expect(distinct(answers, 'userToken')).toHaveLength(1);
-    expect(survivors.map((instance) => instance.alive())).toEqual([true, true, true]);
-  });
+      expect(victimAnswer).toBe('no answer');
+      expect(statuses(answers)).toEqual({ 200: 30 });
+      // One refresh from the dead instance (not applied), one from the survivor that took over.
+      expect(calls(REFRESH)).toBe(2);
+      const after = await userRecord(user.openId);
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      expect(distinct(answers, 'userToken')).toHaveLength(1);
+      expect(survivors.map((instance) => instance.alive())).toEqual([true, true, true]);
+    }));
 
-  it("loses exactly that user's refresh token when Feishu rotated it after the holder died: one re-login", async () => {
-    const [user] = colleagues();
-    const victim = instances[2];
-    const survivors = instances.slice(0, 2);
-    jars.set(user.openId, await signIn(user, survivors[0], survivors[1]));
-    await expireUserToken(user.openId, Date.now() - 1_000);
-    emulator.resetStats();
-    // Feishu receives the victim's refresh, is slow, and applies it after the victim is dead: the
-    // new refresh token is sent to a closed socket and the stored one is now retired.
-    emulator.failNext({ endpoint: REFRESH, delayMs: 1_000 });
+  it("loses exactly that user's refresh token when Feishu rotated it after the holder died: one re-login", () =>
+    withInstanceOutput(instances, async () => {
+      const [user] = colleagues();
+      const victim = instances[2];
+      const survivors = instances.slice(0, 2);
+      jars.set(user.openId, await signIn(user, survivors[0], survivors[1]));
+      await expireUserToken(user.openId, Date.now() - 1_000);
+      emulator.resetStats();
+      // Feishu receives the victim's refresh, is slow, and applies it after the victim is dead: the
+      // new refresh token is sent to a closed socket and the stored one is now retired.
+      emulator.failNext({ endpoint: REFRESH, delayMs: 1_000 });
 
-    expect(await killMidRefresh(victim, user.openId)).toBe('no answer');
-    const answers = await burst(20, '/me', jars.get(user.openId), survivors);
+      expect(await killMidRefresh(victim, user.openId)).toBe('no answer');
+      const answers = await burst(20, '/me', jars.get(user.openId), survivors);
 
-    // The survivor's refresh with the retired token is refused (20064): the user must sign in again.
-    expect(calls(REFRESH)).toBe(2);
-    expect(statuses(answers)).toEqual({ 401: 20 });
-    expect(answers[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
-    expect(await store.getUserToken(user.openId)).toBeUndefined();
-    // One user lost one refresh token; nothing else is affected, and signing in again works.
-    const again = await signIn(user, survivors[0], survivors[1]);
-    expect(statuses(await burst(10, '/me', again, survivors))).toEqual({ 200: 10 });
-    expect(survivors.map((instance) => instance.alive())).toEqual([true, true]);
-  });
+      // The survivor's refresh with the retired token is refused (20064): the user must sign in again.
+      expect(calls(REFRESH)).toBe(2);
+      expect(statuses(answers)).toEqual({ 401: 20 });
+      expect(answers[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
+      expect(await store.getUserToken(user.openId)).toBeUndefined();
+      // One user lost one refresh token; nothing else is affected, and signing in again works.
+      const again = await signIn(user, survivors[0], survivors[1]);
+      expect(statuses(await burst(10, '/me', again, survivors))).toEqual({ 200: 10 });
+      expect(survivors.map((instance) => instance.alive())).toEqual([true, true]);
+    }));
 });

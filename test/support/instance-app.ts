@@ -8,6 +8,8 @@ const FIXTURE = join(ROOT, 'test/fixtures/instance-app');
 const LIBRARIES = ['libs/feishu-auth', 'libs/feishu-emulator'];
 const BUILD_TIMEOUT_MS = 240_000;
 const READY_TIMEOUT_MS = 30_000;
+/** How much of each instance's output a failing test prints (its last characters). */
+const OUTPUT_TAIL_CHARS = 8_000;
 
 /** One running instance of `test/fixtures/instance-app`. */
 export interface InstanceApp {
@@ -85,4 +87,31 @@ export async function startInstanceApp(
     process: background,
     alive: () => child.exitCode === null && child.signalCode === null,
   };
+}
+
+function tailOf(text: string): string {
+  return text.length > OUTPUT_TAIL_CHARS ? `…${text.slice(-OUTPUT_TAIL_CHARS)}` : text;
+}
+
+/**
+ * Runs `body`; when it fails, prints what each instance wrote to stdout and stderr while it ran
+ * (renewal failures and lock warnings are logged there), then rethrows. The instances' own logs are
+ * the only account of what happened inside them.
+ */
+export async function withInstanceOutput<T>(
+  instances: readonly InstanceApp[],
+  body: () => Promise<T>,
+): Promise<T> {
+  const marks = instances.map((instance) => instance.process.output().length);
+  try {
+    return await body();
+  } catch (error) {
+    const printed = instances.map((instance, index) => {
+      const output = tailOf(instance.process.output().slice(marks[index]));
+      const state = instance.alive() ? 'running' : 'exited';
+      return `--- ${instance.name} (${state}) ---\n${output.trimEnd() || '(no output)'}`;
+    });
+    console.error(`Output of the instances during the failed test:\n${printed.join('\n')}`);
+    throw error;
+  }
 }
