@@ -469,8 +469,56 @@ describe('In-app login: a code from the Feishu client becomes a session (e2e)', 
       expect(sessionCookie(response)).toBeUndefined();
       expect(JSON.stringify(response.body)).not.toContain(code);
       await expect(store.getUserToken(openId)).resolves.toBeUndefined();
-      // A code is single use: the library never retries its exchange.
+      // The shared test options turn retries off, so each fault is answered after one exchange.
       expect(exchanges()).toBe(1);
+    });
+
+    it.each([
+      ['a 503', { status: 503 }],
+      ['a 20072 (temporarily unavailable)', { status: 503, code: 20072 }],
+    ])(
+      'should retry the exchange after %s, which proves Feishu did not use the code, and sign in',
+      async (_name, fault) => {
+        const retrying = await createInAppApp(
+          moduleOptions(emulator, {
+            store,
+            clock: () => now,
+            http: { retries: 2, timeoutMs: 5000 },
+          }),
+          logger,
+        );
+        try {
+          const code = await selfBuiltCode();
+          emulator.failNext({ endpoint: 'token.v2', ...fault });
+
+          const response = await postCode(retrying, { code });
+
+          expect(response.status).toBe(200);
+          expect(sessionCookie(response)).toBeDefined();
+          expect(exchanges()).toBe(2);
+        } finally {
+          await retrying.close();
+        }
+      },
+    );
+
+    it('should not retry the exchange after a reset connection, since Feishu may have used the code', async () => {
+      const retrying = await createInAppApp(
+        moduleOptions(emulator, { store, clock: () => now, http: { retries: 2, timeoutMs: 5000 } }),
+        logger,
+      );
+      try {
+        const code = await selfBuiltCode();
+        emulator.failNext({ endpoint: 'token.v2', resetConnection: true });
+
+        const response = await postCode(retrying, { code });
+
+        expect(response.status).toBe(503);
+        expect(sessionCookie(response)).toBeUndefined();
+        expect(exchanges()).toBe(1);
+      } finally {
+        await retrying.close();
+      }
     });
 
     it('should answer 504 when the token endpoint does not answer in time', async () => {
