@@ -10,6 +10,12 @@ export interface FeishuCachedToken {
   token: string;
   /** Epoch milliseconds at which Feishu stops accepting the token. */
   expiresAt: number;
+  /**
+   * Epoch milliseconds from which Feishu surely issues a new token instead of handing this one back
+   * (its 30-minute rule, allowing for the answer's latency and rounding). Optional: a store that
+   * drops it makes the library assume the rounding. Stores keep it as they keep `expiresAt`.
+   */
+  renewAt?: number;
 }
 
 /** Which token endpoint family issued a user's refresh token; it must be refreshed on the same one. */

@@ -35,12 +35,26 @@ interface LoadedToken {
   renewed: boolean;
 }
 
+/** One answer of `/auth/v3/*`, with when our request left and when the answer arrived (epoch ms). */
+interface IssuedToken {
+  token: string;
+  /** Seconds left by Feishu's count, rounded down. */
+  expire: number;
+  startedAt: number;
+  finishedAt: number;
+}
+
 /** Self-built apps have one tenant: their own. */
 const SELF_BUILT_TENANT = 'internal';
 const MIN_RECHECK_MS = 1_000;
 const FAILURE_BACKOFF_BASE_MS = 1_000;
 const FAILURE_BACKOFF_MAX_MS = 60_000;
 const TICKET_RESEND_INTERVAL_MS = 5_000;
+/** `expire` is whole seconds rounded down: a token may live up to this much longer than it says. */
+const EXPIRE_ROUNDING_MS = 1_000;
+/** Past Feishu's window edge by 1% of the margin, at most 5 s: the edge itself still gets the same token. */
+const WINDOW_SAFETY_SHARE = 0.01;
+const MAX_WINDOW_SAFETY_MS = 5_000;
 
 const PATHS = {
   appInternal: '/open-apis/auth/v3/app_access_token/internal',
@@ -55,8 +69,9 @@ const PATHS = {
  * per token (in-process promise + the store's lock across instances), renewal in the background
  * once a token is due while the cached one keeps being served. Internal; `TokenService` is the API.
  *
- * Due means less than `refresh.appTokenMarginSeconds` left (default 30 min): Feishu returns the
- * same token while 30 minutes or more remain, so asking earlier only wastes a call.
+ * Due means the point from which Feishu surely issues a new token: it returns the same token while
+ * `refresh.appTokenMarginSeconds` (default 30 min) or more remain by its own count, so asking
+ * earlier only wastes a call. See `renewAt()`.
  */
 @Injectable()
 export class AppTokenManager {
@@ -217,7 +232,7 @@ export class AppTokenManager {
       );
       if (done && value) return this.remember(scoped, value);
       // The holder is slow or dead: Feishu's token endpoint is safe to call twice (same token while ≥ 30 min).
-      return this.fetchAndSave(scoped, proactive);
+      return this.fetchAndSave(scoped, proactive, value ?? this.memory.get(scoped.key));
     }
     try {
       const current = await this.store.getToken(scoped.key);
@@ -226,16 +241,25 @@ export class AppTokenManager {
         await this.store.scheduleRefresh(scoped.key, this.notBefore.get(scoped.key)!);
         return current;
       }
-      return await this.fetchAndSave(scoped, proactive);
+      return await this.fetchAndSave(scoped, proactive, current ?? this.memory.get(scoped.key));
     } finally {
       await this.lock.release(scoped.key, owner);
     }
   }
 
-  private async fetchAndSave(scoped: AppScopedKey, proactive: boolean): Promise<FeishuCachedToken> {
-    let fresh: FeishuCachedToken;
+  /**
+   * Asks Feishu for a token. `previous` is the token being replaced: an answer with that same token
+   * is no renewal (Feishu's window had not closed yet); it is stored with its sharper expiry and
+   * renewed again just after the window's edge.
+   */
+  private async fetchAndSave(
+    scoped: AppScopedKey,
+    proactive: boolean,
+    previous: FeishuCachedToken | undefined,
+  ): Promise<FeishuCachedToken> {
+    let answer: IssuedToken;
     try {
-      fresh =
+      answer =
         scoped.kind === 'app'
           ? await this.fetchAppToken()
           : await this.fetchTenantToken(scoped.subject);
@@ -243,12 +267,36 @@ export class AppTokenManager {
       this.recordFailure(scoped, error as Error);
       throw error;
     }
+    const sameToken = previous?.token === answer.token;
+    const fresh = this.toCachedToken(answer, sameToken);
     this.failures.delete(scoped.key);
     await this.store.setToken(scoped.key, fresh);
     this.remember(scoped, fresh);
     await this.store.scheduleRefresh(scoped.key, this.notBefore.get(scoped.key)!);
-    this.status.refreshed(scoped.kind, scoped.subject, fresh.expiresAt, proactive);
+    if (sameToken) {
+      this.logger.debug(
+        `Feishu handed back the same ${scoped.kind} token; renewing after its window.`,
+      );
+    } else {
+      this.status.refreshed(scoped.kind, scoped.subject, fresh.expiresAt, proactive);
+    }
     return fresh;
+  }
+
+  /**
+   * Feishu read its clock somewhere between our request leaving (`startedAt`) and its answer
+   * arriving (`finishedAt`), and rounded the seconds left down. So the token expires no earlier
+   * than `startedAt + expire` (what we serve by) and no later than `finishedAt + expire`, plus the
+   * rounding unless the token was just minted (a token we had not seen: Feishu mints with its full
+   * lifetime). Feishu surely mints a new one once less than the margin is left by the later bound.
+   */
+  private toCachedToken(answer: IssuedToken, rounded: boolean): FeishuCachedToken {
+    const expireMs = answer.expire * 1000;
+    const expiresAt = answer.startedAt + expireMs;
+    const latestExpiry = answer.finishedAt + expireMs + (rounded ? EXPIRE_ROUNDING_MS : 0);
+    const marginMs = this.options.refresh.appTokenMarginSeconds * 1000;
+    const safetyMs = Math.min(MAX_WINDOW_SAFETY_MS, marginMs * WINDOW_SAFETY_SHARE);
+    return { token: answer.token, expiresAt, renewAt: latestExpiry - marginMs + safetyMs };
   }
 
   private remember(scoped: AppScopedKey, token: FeishuCachedToken): FeishuCachedToken {
@@ -287,13 +335,14 @@ export class AppTokenManager {
   }
 
   /**
-   * Strictly inside the margin: Feishu rounds `expire` down to whole seconds, so the real expiry
-   * may be up to a second later than ours, and at exactly 30 minutes left Feishu still hands back
-   * the same token.
+   * From `renewAt` (see `toCachedToken`); a token written without it (a store that drops unknown
+   * fields) allows for the rounding. Never later than the moment callers stop being served the
+   * cached token (only with margins of a few seconds, shorter than Feishu's rounding allows for).
    */
   private dueAt(token: FeishuCachedToken): number {
     const marginMs = this.options.refresh.appTokenMarginSeconds * 1000;
-    return token.expiresAt - marginMs + Math.min(1_000, marginMs / 4);
+    const sureAt = token.renewAt ?? token.expiresAt - marginMs + EXPIRE_ROUNDING_MS;
+    return Math.min(sureAt, token.expiresAt - this.leewayMs());
   }
 
   /** Still worth handing out: more than a small leeway before Feishu stops accepting it. */
@@ -315,7 +364,7 @@ export class AppTokenManager {
 
   // ---- Feishu calls --------------------------------------------------------------------------
 
-  private async fetchAppToken(): Promise<FeishuCachedToken> {
+  private async fetchAppToken(): Promise<IssuedToken> {
     const { appId, appSecret } = this.options;
     if (this.options.appType === 'self-built') {
       return this.postForToken(
@@ -340,7 +389,7 @@ export class AppTokenManager {
     }
   }
 
-  private async fetchTenantToken(tenantKey: string): Promise<FeishuCachedToken> {
+  private async fetchTenantToken(tenantKey: string): Promise<IssuedToken> {
     const { appId, appSecret } = this.options;
     if (this.options.appType === 'self-built') {
       return this.postForToken(
@@ -372,7 +421,7 @@ export class AppTokenManager {
     path: string,
     body: Record<string, string>,
     field: 'app_access_token' | 'tenant_access_token',
-  ): Promise<FeishuCachedToken> {
+  ): Promise<IssuedToken> {
     const startedAt = this.options.clock();
     const { body: answer } = await this.http.request<AuthV3Body>({
       method: 'POST',
@@ -391,8 +440,7 @@ export class AppTokenManager {
         kind: 'transient',
       });
     }
-    // Counted from when the request left, so clock drift during the call errs on the safe side.
-    return { token, expiresAt: startedAt + expire * 1000 };
+    return { token, expire, startedAt, finishedAt: this.options.clock() };
   }
 
   private async ticketUnavailable(

@@ -53,8 +53,9 @@ describe('TokenService status: callerWaits', () => {
   });
 
   it('should count every caller that waited for a due user token refresh', async () => {
-    // Due as soon as it is issued: 600 s left is under the 700 s margin.
-    emulator.setTokenLifetimes({ accessToken: 600 });
+    // Due as soon as it is issued, and too close to expiry to be served while it is refreshed:
+    // 30 s left is under both the 700 s margin and the 60 s wait floor.
+    emulator.setTokenLifetimes({ accessToken: 30 });
     const tokens = await start({ userTokenMarginSeconds: 700 });
     const user = emulator.users[0]!;
     const code = emulator.issueAuthorizationCode({

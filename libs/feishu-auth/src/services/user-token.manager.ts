@@ -23,19 +23,34 @@ const MIN_RECORD_TTL_SECONDS = 60;
 const FAILURE_BACKOFF_BASE_MS = 1_000;
 const FAILURE_BACKOFF_MAX_MS = 60_000;
 const USER_PREFIX = 'user:';
+/** A request waits for the refresh only when the token has less than this left (or half the margin). */
+const MAX_WAIT_FLOOR_MS = 60_000;
+
+/** How a refresh runs: for whom, and whether it waits for another instance's. */
+interface RefreshMode {
+  /** Started by the scheduler before anyone asked. */
+  proactive: boolean;
+  /** Wait for another instance holding the lock (a caller that needs the token) or skip (background). */
+  waitForOthers: boolean;
+}
 
 /**
  * User access tokens: served from the store while they have more than
- * `refresh.userTokenMarginSeconds` left, otherwise refreshed on the family that issued them with
- * single-flight (in-process promise + the store lock across instances, double-checked after
- * acquiring). The rotated refresh token is stored before the new access token is returned: a
- * refresh token is single use, so losing the new one logs the user out. Internal.
+ * `refresh.userTokenMarginSeconds` left. Once due, the stored token keeps being served while ONE
+ * background refresh runs; a caller waits only when less than the wait floor (min(60 s, margin / 2))
+ * is left. Refreshes run on the family that issued the token with single-flight (in-process promise
+ * + the store lock across instances, double-checked after acquiring). The rotated refresh token is
+ * stored before the new access token is returned: a refresh token is single use, so losing the new
+ * one logs the user out. The scheduler plans each refresh one tick before the request path would
+ * start it, so it normally gets there first. Internal.
  */
 @Injectable()
 export class UserTokenManager {
   private readonly logger = new Logger('FeishuTokenService');
   private readonly refreshes = new SingleFlight<string | undefined>();
   private readonly failures = new Map<string, number>();
+  /** No background refresh before this (epoch ms): the backoff after a failed one. */
+  private readonly retryAfter = new Map<string, number>();
   private readonly lock: RefreshLock;
 
   constructor(
@@ -50,10 +65,14 @@ export class UserTokenManager {
   async getUserAccessToken(openId: string): Promise<string> {
     const record = await this.store.getUserToken(openId);
     if (!record) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
-    if (!this.isDue(record, this.options.clock())) return record.accessToken;
+    const now = this.options.clock();
+    if (!this.isDue(record, now)) return record.accessToken;
+    if (!this.mustWait(record, now)) {
+      this.refreshInBackground(openId, record);
+      return record.accessToken;
+    }
     this.status.callerWaited();
-    const token = await this.refreshes.run(openId, () => this.refresh(openId, record, false, true));
-    return token!;
+    return this.refreshAndWait(openId, record);
   }
 
   /** Persists a user's tokens after a code exchange (or any grant) and schedules their refresh. */
@@ -69,6 +88,7 @@ export class UserTokenManager {
   /** Deletes the user's tokens and their refresh schedule (logout). */
   async forgetUser(openId: string): Promise<void> {
     this.failures.delete(openId);
+    this.retryAfter.delete(openId);
     this.status.forget('user', openId);
     await Promise.all([
       this.store.deleteUserToken(openId),
@@ -122,12 +142,14 @@ export class UserTokenManager {
       await this.store.unscheduleRefresh(this.userKey(openId));
       return;
     }
-    if (!this.isDue(record, this.options.clock())) {
+    if (!this.isDue(record, this.options.clock(), this.schedulerLeadMs())) {
       await this.schedule(record);
       return;
     }
     try {
-      await this.refreshes.run(openId, () => this.refresh(openId, record, true, false));
+      await this.refreshes.run(openId, () =>
+        this.refresh(openId, record, { proactive: true, waitForOthers: false }),
+      );
     } catch {
       // Reported through the status tracker; a reauth already deleted the record.
     }
@@ -135,12 +157,42 @@ export class UserTokenManager {
 
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * Due but comfortably valid: the caller is served the stored token while one refresh runs
+   * behind it. Its failures are reported by the tracker (a dead refresh token also deletes the
+   * record, so the next request gets 401), never thrown at anyone.
+   */
+  private refreshInBackground(openId: string, seen: FeishuUserTokenRecord): void {
+    if (this.refreshes.has(openId)) return;
+    if (this.options.clock() < (this.retryAfter.get(openId) ?? 0)) return;
+    void this.refreshes
+      .run(openId, () => this.refresh(openId, seen, { proactive: false, waitForOthers: false }))
+      .catch(() => undefined);
+  }
+
+  /** A caller that cannot be served the stored token waits for the refresh (joining one in flight). */
+  private async refreshAndWait(openId: string, seen: FeishuUserTokenRecord): Promise<string> {
+    const refreshNow = () => this.refresh(openId, seen, { proactive: false, waitForOthers: true });
+    // A background refresh in flight may give up to another instance's lock: then wait ourselves.
+    const token =
+      (await this.refreshes.run(openId, refreshNow)) ??
+      (await this.refreshes.run(openId, refreshNow));
+    if (token === undefined) {
+      throw new FeishuApiError({
+        code: -1,
+        message: messages.refreshLockTimeoutMessage(),
+        endpoint: 'refresh_token',
+        kind: 'transient',
+      });
+    }
+    return token;
+  }
+
   /** Resolves the access token to use, `undefined` when skipped because another instance holds the lock. */
   private async refresh(
     openId: string,
     seen: FeishuUserTokenRecord,
-    proactive: boolean,
-    waitForOthers: boolean,
+    { proactive, waitForOthers }: RefreshMode,
   ): Promise<string | undefined> {
     const lockKey = this.userKey(openId);
     let owner = await this.lock.acquire(lockKey);
@@ -158,7 +210,8 @@ export class UserTokenManager {
     try {
       const current = await this.store.getUserToken(openId);
       if (!current) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
-      if (!this.isDue(current, this.options.clock())) return current.accessToken;
+      const lead = proactive ? this.schedulerLeadMs() : 0;
+      if (!this.isDue(current, this.options.clock(), lead)) return current.accessToken;
       return await this.rotate(current, proactive);
     } finally {
       await this.lock.release(lockKey, owner);
@@ -201,6 +254,7 @@ export class UserTokenManager {
     const record = this.toRecord(openId, current.tenantKey, tokens, current);
     await this.persist(record);
     this.failures.delete(openId);
+    this.retryAfter.delete(openId);
     this.status.refreshed('user', openId, record.accessTokenExpiresAt, proactive);
     return record.accessToken;
   }
@@ -286,20 +340,24 @@ export class UserTokenManager {
 
   private async schedule(record: FeishuUserTokenRecord): Promise<void> {
     if (!this.options.refresh.proactiveUserRefresh || !record.refreshToken) return;
-    await this.store.scheduleRefresh(this.userKey(record.openId), this.dueAt(record));
+    await this.store.scheduleRefresh(
+      this.userKey(record.openId),
+      this.dueAt(record) - this.schedulerLeadMs(),
+    );
   }
 
   private async rescheduleAfterFailure(record: FeishuUserTokenRecord): Promise<void> {
-    if (!this.options.refresh.proactiveUserRefresh) return;
     const attempt = (this.failures.get(record.openId) ?? 0) + 1;
     this.failures.set(record.openId, attempt);
-    const retryAt =
+    const retryAt = Math.max(
       this.options.clock() +
-      fullJitterDelay(attempt, FAILURE_BACKOFF_BASE_MS, FAILURE_BACKOFF_MAX_MS);
-    await this.store.scheduleRefresh(
-      this.userKey(record.openId),
-      Math.max(retryAt, this.options.clock() + FAILURE_BACKOFF_BASE_MS),
+        fullJitterDelay(attempt, FAILURE_BACKOFF_BASE_MS, FAILURE_BACKOFF_MAX_MS),
+      this.options.clock() + FAILURE_BACKOFF_BASE_MS,
     );
+    // Requests keep being served the valid token meanwhile instead of each asking Feishu again.
+    this.retryAfter.set(record.openId, retryAt);
+    if (!this.options.refresh.proactiveUserRefresh) return;
+    await this.store.scheduleRefresh(this.userKey(record.openId), retryAt);
   }
 
   /** The record lives as long as it can still produce an access token. */
@@ -314,8 +372,29 @@ export class UserTokenManager {
     return record.accessTokenExpiresAt - this.options.refresh.userTokenMarginSeconds * 1000;
   }
 
-  private isDue(record: FeishuUserTokenRecord, now: number): boolean {
-    return now >= this.dueAt(record);
+  private isDue(record: FeishuUserTokenRecord, now: number, leadMs = 0): boolean {
+    return now >= this.dueAt(record) - leadMs;
+  }
+
+  /**
+   * The scheduler plans a refresh one tick (at most one margin) before the request path would
+   * start it, so under load it normally renews before any request finds the token due.
+   */
+  private schedulerLeadMs(): number {
+    const { intervalMs, userTokenMarginSeconds } = this.options.refresh;
+    return Math.min(intervalMs, userTokenMarginSeconds * 1000);
+  }
+
+  /**
+   * Too close to expiry to hand out while a refresh runs: min(60 s, half the margin) left, so a
+   * token served from the background path stays valid for the request that uses it.
+   */
+  private mustWait(record: FeishuUserTokenRecord, now: number): boolean {
+    const floorMs = Math.min(
+      MAX_WAIT_FLOOR_MS,
+      (this.options.refresh.userTokenMarginSeconds * 1000) / 2,
+    );
+    return record.accessTokenExpiresAt - now <= floorMs;
   }
 
   private isExpired(record: FeishuUserTokenRecord, now: number): boolean {
