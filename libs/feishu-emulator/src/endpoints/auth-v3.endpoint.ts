@@ -7,6 +7,11 @@ import type { TokenRecord } from '../state/token-registry.js';
 
 /** Documented: a token with ≥ 30 min left is handed out again. */
 const REUSE_THRESHOLD_SECONDS = 1800;
+/**
+ * Feishu answers `expire: 7200` for a token it just minted; the clock may tick between minting
+ * and answering here, which would otherwise report a second less.
+ */
+const MINTED_NOW_MS = 5;
 
 type Outcome = { body: Record<string, unknown> } | { code: number; msg?: string };
 
@@ -222,6 +227,10 @@ function currentOrNewToken(
   return record;
 }
 
+/** Whole seconds left, rounded down; a token minted by this very call reports its full lifetime. */
 function remainingSeconds(runtime: EmulatorRuntime, token: TokenRecord): number {
-  return Math.max(0, Math.floor((token.expiresAt - runtime.clock.now()) / 1000));
+  const now = runtime.clock.now();
+  const left =
+    now - token.issuedAt < MINTED_NOW_MS ? token.expiresAt - token.issuedAt : token.expiresAt - now;
+  return Math.max(0, Math.floor(left / 1000));
 }
