@@ -23,15 +23,22 @@ const SESSION_SECRET = 'multi-instance-session-secret-0123456789';
 const LOCK_LEASE_MS = 4_000;
 const HTTP_TIMEOUT_MS = 2_500;
 /**
- * Short-lived app and tenant tokens. The library renews one once it is due (less than the margin
- * left, give or take the second it allows for Feishu rounding `expire` down) and serves the cached
- * one meanwhile, as long as more than half the margin is left (docs/token-lifecycle.md). The
- * emulator hands back the same token while a quarter of its lifetime is left.
+ * Short-lived app and tenant tokens. The library renews one once Feishu surely hands out a new one:
+ * less than the margin left by the latest expiry the answer allows (its arrival + `expire`, plus a
+ * second of rounding for a token Feishu handed back), plus a safety of 1% of the margin; it serves
+ * the cached one meanwhile, as long as more than half the margin is left (docs/token-lifecycle.md).
+ * The emulator hands back the same token while a quarter of its lifetime is left.
  */
 const APP_TOKEN_LIFETIME_SECONDS = 36;
 const APP_TOKEN_MARGIN_SECONDS = 5;
-/** Before expiry, by the stored `expiresAt`: due from here on at the latest ... */
-const DUE_BEFORE_EXPIRY_MS = APP_TOKEN_MARGIN_SECONDS * 1000 - 1000;
+/** The stored token's answer took at most this long to arrive (loopback, under load). */
+const ANSWER_ROUND_TRIP_MS = 450;
+/**
+ * Before expiry, by the stored `expiresAt`: due from here on at the latest (the second of rounding
+ * and the 1% safety are the library's; the round trip moves the latest expiry later).
+ */
+const DUE_BEFORE_EXPIRY_MS =
+  APP_TOKEN_MARGIN_SECONDS * 1000 - 1000 - APP_TOKEN_MARGIN_SECONDS * 10 - ANSWER_ROUND_TRIP_MS;
 /** ... and the cached token served at once until here (a 1.5 s window for the burst). */
 const USABLE_BEFORE_EXPIRY_MS = (APP_TOKEN_MARGIN_SECONDS * 1000) / 2;
 /**
@@ -48,8 +55,12 @@ if (DUE_BEFORE_EXPIRY_MS + STORED_EXPIRY_EARLY_BY_MS >= SAME_TOKEN_WHILE_LEFT_MS
 if (USABLE_BEFORE_EXPIRY_MS >= DUE_BEFORE_EXPIRY_MS) {
   throw new Error('a tenant token must be due while it is still served');
 }
-/** The library's default: a user token is due when less than 5 minutes remain. */
+/**
+ * The library's default: a user token is due when less than 5 minutes remain; it is served while
+ * one refresh runs in the background unless at most min(60 s, margin / 2) is left.
+ */
 const USER_TOKEN_MARGIN_MS = 300_000;
+const USER_TOKEN_WAIT_FLOOR_MS = 60_000;
 const TENANT_TOKEN_KEY = `tenant:${APP.appId}:internal`;
 const REFRESH = 'token.v2.refresh_token';
 const TENANT = 'tenant_access_token.internal';
@@ -165,8 +176,10 @@ async function expireUserToken(openId: string, accessTokenExpiresAt: number): Pr
   await store.setUserToken({ ...record, accessTokenExpiresAt }, 3_600);
 }
 
-/** Due (less than the margin left) but still valid for another minute. */
+/** Due (less than the margin left) and comfortably valid: served while refreshed behind. */
 const dueSoon = () => Date.now() + USER_TOKEN_MARGIN_MS - 60_000;
+/** Still valid for 30 s, under the wait floor: every request waits for the one refresh. */
+const aboutToExpire = () => Date.now() + USER_TOKEN_WAIT_FLOOR_MS / 2;
 
 async function killMidRefresh(victim: InstanceApp, openId: string): Promise<Answer | 'no answer'> {
   const pending = get(victim, '/me', jars.get(openId)).catch(() => 'no answer' as const);
@@ -219,13 +232,38 @@ afterAll(async () => {
 });
 
 describe('four instances sharing Redis and Feishu', () => {
-  it('serves 400 concurrent requests for a user whose token is due with exactly one refresh', () =>
+  it('serves 400 concurrent requests the stored user token while exactly one refresh runs behind them', () =>
+    withInstanceOutput(instances, async () => {
+      const [, , user] = colleagues();
+      const jar = await signIn(user);
+      const before = await userRecord(user.openId);
+      await expireUserToken(user.openId, dueSoon());
+      emulator.resetStats();
+
+      const answers = await burst(400, '/me', jar);
+
+      expect(statuses(answers)).toEqual({ 200: 400 });
+      // Nobody waited: every answer carries the stored token, whichever instance served it.
+      expect(distinct(answers, 'userToken')).toEqual([fingerprint(before.accessToken)]);
+      expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
+      let after = before;
+      await until('the refreshed user token in the store', async () => {
+        after = await userRecord(user.openId);
+        return after.accessToken !== before.accessToken;
+      });
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      const next = await burst(INSTANCES * 10, '/me', jar);
+      expect(distinct(next, 'userToken')).toEqual([fingerprint(after.accessToken)]);
+      expect(calls(REFRESH)).toBe(1);
+    }));
+
+  it('serves 400 concurrent requests for a user whose token is about to expire with exactly one refresh', () =>
     withInstanceOutput(instances, async () => {
       const [user] = colleagues();
       const jar = await signIn(user);
       jars.set(user.openId, jar);
       const before = await userRecord(user.openId);
-      await expireUserToken(user.openId, dueSoon());
+      await expireUserToken(user.openId, aboutToExpire());
       emulator.resetStats();
 
       const answers = await burst(400, '/me', jar);
@@ -290,7 +328,7 @@ describe('four instances sharing Redis and Feishu', () => {
 
       for (let cycle = 1; cycle <= 50; cycle++) {
         const refreshesBefore = calls(REFRESH);
-        await expireUserToken(user.openId, dueSoon());
+        await expireUserToken(user.openId, aboutToExpire());
         const answers = await burst(40, '/me', jar);
         unauthorized.push(answers.filter((answer) => answer.status === 401).length);
         expect(statuses(answers)).toEqual({ 200: 40 });
