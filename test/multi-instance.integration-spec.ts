@@ -164,6 +164,12 @@ async function signIn(
   return jar;
 }
 
+/** `TokenService.status().callerWaits`, summed over the instances. */
+async function callerWaits(): Promise<number> {
+  const statuses = await Promise.all(instances.map((instance) => get(instance, '/token-status')));
+  return statuses.reduce((sum, { body }) => sum + Number(body.callerWaits), 0);
+}
+
 async function userRecord(openId: string): Promise<FeishuUserTokenRecord> {
   const record = await store.getUserToken(openId);
   if (!record) throw new Error(`no stored tokens for ${openId}`);
@@ -238,13 +244,16 @@ describe('four instances sharing Redis and Feishu', () => {
       const jar = await signIn(user);
       const before = await userRecord(user.openId);
       await expireUserToken(user.openId, dueSoon());
+      // Every instance holds the tenant token in memory, so a wait could only be the user token's.
+      await burst(INSTANCES, '/tenant-token');
+      const waitsBefore = await callerWaits();
       emulator.resetStats();
 
       const answers = await burst(400, '/me', jar);
 
       expect(statuses(answers)).toEqual({ 200: 400 });
-      // Nobody waited: every answer carries the stored token, whichever instance served it.
-      expect(distinct(answers, 'userToken')).toEqual([fingerprint(before.accessToken)]);
+      // Nobody waited: each answer carries the stored token, or the new one once it landed.
+      expect(await callerWaits()).toBe(waitsBefore);
       expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
       let after = before;
       await until('the refreshed user token in the store', async () => {
@@ -252,6 +261,13 @@ describe('four instances sharing Redis and Feishu', () => {
         return after.accessToken !== before.accessToken;
       });
       expect(after.refreshToken).not.toBe(before.refreshToken);
+      expect(
+        distinct(answers, 'userToken').filter(
+          (token) =>
+            token !== fingerprint(before.accessToken) && token !== fingerprint(after.accessToken),
+        ),
+      ).toEqual([]);
+      expect(distinct(answers, 'userToken')).toContain(fingerprint(before.accessToken));
       const next = await burst(INSTANCES * 10, '/me', jar);
       expect(distinct(next, 'userToken')).toEqual([fingerprint(after.accessToken)]);
       expect(calls(REFRESH)).toBe(1);
