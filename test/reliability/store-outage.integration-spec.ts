@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { FeishuEmulator } from '@feishu-auth/emulator';
-import { RedisTokenStore, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
+import { RedisTokenStore, TokenService, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
 import {
   SELF_BUILT,
   SESSION_SECRET,
@@ -27,8 +27,13 @@ import { SecretWatch } from './support/secret-watch.js';
 
 const REFRESH = 'token.v2.refresh_token';
 const COMMAND_TIMEOUT_MS = 300;
-/** Shorter than the 5-minute refresh margin: a fresh token is due at once, and still valid. */
+/**
+ * Shorter than the 5-minute refresh margin but above the 60 s wait floor: a fresh token is due at
+ * once, and requests are served it while one refresh runs behind them.
+ */
 const DUE_TOKEN_LIFETIME_SECONDS = 120;
+/** Under the 60 s wait floor: a request waits for the refresh and answers with its outcome. */
+const WAIT_TOKEN_LIFETIME_SECONDS = 30;
 
 describe('Token store (Redis) failing during login, refresh and guarded requests (reliability)', () => {
   const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
@@ -139,17 +144,19 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     expect(calls(emulator, REFRESH)).toBe(0);
   });
 
-  /** Signs in with a due token, and arms a refresh that Feishu answers after `delayMs`. */
-  async function dueUserWithSlowRefresh(): Promise<{ nest: INestApplication; jar: CookieJar }> {
-    emulator.setTokenLifetimes({ accessToken: DUE_TOKEN_LIFETIME_SECONDS });
+  /** Signs in with a token of `lifetimeSeconds`, and arms a refresh that Feishu answers slowly. */
+  async function dueUserWithSlowRefresh(
+    lifetimeSeconds: number,
+  ): Promise<{ nest: INestApplication; jar: CookieJar }> {
+    emulator.setTokenLifetimes({ accessToken: lifetimeSeconds });
     const nest = await startApp({ refresh: { proactiveUserRefresh: false, lockLeaseMs: 1_000 } });
     const jar = await signedIn();
     emulator.failNext({ endpoint: REFRESH, delayMs: 300 });
     return { nest, jar };
   }
 
-  it('should answer 503 when the write of a rotated token times out, and keep the user signed in once Redis applied it', async () => {
-    const { nest, jar } = await dueUserWithSlowRefresh();
+  it('should answer 503 when the write of a rotated token a request waits for times out, and keep the user signed in once Redis applied it', async () => {
+    const { nest, jar } = await dueUserWithSlowRefresh(WAIT_TOKEN_LIFETIME_SECONDS);
     const before = await store.getUserToken(openId);
 
     const pending = browserGet(nest, '/me/user-token', jar).then((response) => response);
@@ -165,8 +172,8 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     expect(calls(emulator, REFRESH)).toBe(2);
   });
 
-  it('should answer 503 when Redis refuses the write of a rotated token, and 401 with the login URL next (the new refresh token is lost)', async () => {
-    const { nest, jar } = await dueUserWithSlowRefresh();
+  it('should answer 503 when Redis refuses the write of a rotated token a request waits for, and 401 with the login URL next (the new refresh token is lost)', async () => {
+    const { nest, jar } = await dueUserWithSlowRefresh(WAIT_TOKEN_LIFETIME_SECONDS);
     const before = await store.getUserToken(openId);
 
     const pending = browserGet(nest, '/me/user-token', jar).then((response) => response);
@@ -187,6 +194,35 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     expectJsonError(next, 401);
     expect(next.body).toMatchObject({ loginUrl: LOGIN_URL });
     expect(calls(emulator, REFRESH)).toBe(2);
+  });
+
+  it('should serve a due token while Redis refuses the write of its background refresh, report that failure, and ask for login once Feishu refuses the lost refresh token', async () => {
+    const { nest, jar } = await dueUserWithSlowRefresh(DUE_TOKEN_LIFETIME_SECONDS);
+    const before = await store.getUserToken(openId);
+    const tokens = nest.get(TokenService);
+
+    expect((await browserGet(nest, '/me/user-token', jar)).status).toBe(200);
+    await eventually(() => calls(emulator, REFRESH) === 1);
+    // Out of memory while Feishu rotates the token behind the answered request.
+    await admin.config('SET', 'maxmemory', '1');
+    try {
+      await eventually(() => (tokens.status().failures.FeishuStoreUnavailableError ?? 0) === 1);
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+    }
+
+    expect(await store.getUserToken(openId)).toEqual(before);
+    expect(calls(emulator, REFRESH)).toBe(1);
+    expect(tokens.status().refreshes.user).toBe(0);
+    const next = await eventuallyAsync(async () => {
+      const response = await browserGet(nest, '/me/user-token', jar);
+      if (response.status === 200) throw new Error('still served the stored token');
+      return response;
+    });
+    expectJsonError(next, 401);
+    expect(next.body).toMatchObject({ loginUrl: LOGIN_URL });
+    expect(calls(emulator, REFRESH)).toBe(2);
+    expect(tokens.status().failures.FeishuStoreUnavailableError).toBe(1);
   });
 
   it('should keep the background refresh running through an outage without an unhandled rejection', async () => {
