@@ -252,7 +252,11 @@ export class UserTokenManager {
       return this.onRefreshFailure(current, error as Error, proactive);
     }
     const record = this.toRecord(openId, current.tenantKey, tokens, current);
-    await this.persist(record);
+    try {
+      await this.persist(record);
+    } catch (error) {
+      return this.onRotatedWriteFailure(current, error as Error);
+    }
     this.failures.delete(openId);
     this.retryAfter.delete(openId);
     this.status.refreshed('user', openId, record.accessTokenExpiresAt, proactive);
@@ -292,6 +296,22 @@ export class UserTokenManager {
         `${proactive ? ' in the background' : ''}.`,
     );
     if (stillValid) return current.accessToken;
+    throw error;
+  }
+
+  /**
+   * Feishu rotated the tokens but the store did not take them: unless it applies the write late,
+   * the new refresh token is lost and the next refresh is refused. Reported (a background refresh
+   * has no caller to tell) and backed off like any failure, so requests keep being served the
+   * still-valid token instead of each asking Feishu again with the old refresh token.
+   */
+  private async onRotatedWriteFailure(
+    current: FeishuUserTokenRecord,
+    error: Error,
+  ): Promise<never> {
+    const stillValid = !this.isExpired(current, this.options.clock());
+    this.status.failed('user', current.openId, error, stillValid);
+    this.backOff(current.openId);
     throw error;
   }
 
@@ -347,17 +367,27 @@ export class UserTokenManager {
   }
 
   private async rescheduleAfterFailure(record: FeishuUserTokenRecord): Promise<void> {
-    const attempt = (this.failures.get(record.openId) ?? 0) + 1;
-    this.failures.set(record.openId, attempt);
-    const retryAt = Math.max(
-      this.options.clock() +
-        fullJitterDelay(attempt, FAILURE_BACKOFF_BASE_MS, FAILURE_BACKOFF_MAX_MS),
-      this.options.clock() + FAILURE_BACKOFF_BASE_MS,
-    );
-    // Requests keep being served the valid token meanwhile instead of each asking Feishu again.
-    this.retryAfter.set(record.openId, retryAt);
+    const retryAt = this.backOff(record.openId);
     if (!this.options.refresh.proactiveUserRefresh) return;
     await this.store.scheduleRefresh(this.userKey(record.openId), retryAt);
+  }
+
+  /**
+   * No background refresh of this user before the returned time (epoch ms): requests keep being
+   * served the valid token meanwhile instead of each asking Feishu again.
+   */
+  private backOff(openId: string): number {
+    const attempt = (this.failures.get(openId) ?? 0) + 1;
+    this.failures.set(openId, attempt);
+    const now = this.options.clock();
+    const retryAt =
+      now +
+      Math.max(
+        fullJitterDelay(attempt, FAILURE_BACKOFF_BASE_MS, FAILURE_BACKOFF_MAX_MS),
+        FAILURE_BACKOFF_BASE_MS,
+      );
+    this.retryAfter.set(openId, retryAt);
+    return retryAt;
   }
 
   /** The record lives as long as it can still produce an access token. */
