@@ -94,10 +94,13 @@ describe('Feishu faults on the token endpoints (reliability e2e)', () => {
     return stored;
   }
 
-  /** Moves the clock so the access token is due (5 min margin) but still accepted by Feishu. */
+  /**
+   * Moves the clock so the access token is due and under the 60 s wait floor, so the request waits
+   * for the refresh and meets its outcome, while Feishu still accepts the token.
+   */
   async function makeDue(): Promise<FeishuUserTokenRecord> {
     const current = await record();
-    now = current.accessTokenExpiresAt - 60_000;
+    now = current.accessTokenExpiresAt - 30_000;
     return current;
   }
 
