@@ -286,24 +286,24 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
       },
       {
         id: 'S5',
-        case: 'Write of a rotated token times out, Redis applies it later',
+        case: 'Write of a rotated token times out while a request waits for it (under 60 s left), Redis applies it later',
         expected: '503; the token is not lost: the user stays signed in.',
         testedBy: [
           {
             file: REDIS,
-            test: 'should answer 503 when the write of a rotated token times out, and keep the user signed in once Redis applied it',
+            test: 'should answer 503 when the write of a rotated token a request waits for times out, and keep the user signed in once Redis applied it',
           },
         ],
       },
       {
         id: 'S6',
-        case: 'Redis refuses the write of a rotated token (after Feishu rotated it)',
+        case: 'Redis refuses the write of a rotated token a request waits for (after Feishu rotated it)',
         expected:
           '503; the new refresh token is lost (Feishu already retired the old one), so the next request gets 401 with `loginUrl`: the user signs in again. Unavoidable without a store.',
         testedBy: [
           {
             file: REDIS,
-            test: 'should answer 503 when Redis refuses the write of a rotated token, and 401 with the login URL next (the new refresh token is lost)',
+            test: 'should answer 503 when Redis refuses the write of a rotated token a request waits for, and 401 with the login URL next (the new refresh token is lost)',
           },
         ],
       },
@@ -327,6 +327,18 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: REDIS_STORE,
             test: 'should reject every method with FeishuStoreUnavailableError within a bounded time, then work again once Redis is back',
+          },
+        ],
+      },
+      {
+        id: 'S9',
+        case: 'Redis refuses the write of a background refresh (a due token still served)',
+        expected:
+          'Requests keep being served the stored token; the failure is reported once (`onTokenRefreshFailed`, `status().failures`) and backed off; once Feishu refuses the lost refresh token the user gets 401 with `loginUrl`.',
+        testedBy: [
+          {
+            file: REDIS,
+            test: 'should serve a due token while Redis refuses the write of its background refresh, report that failure, and ask for login once Feishu refuses the lost refresh token',
           },
         ],
       },
