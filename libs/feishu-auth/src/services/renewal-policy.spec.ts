@@ -1,13 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FeishuEmulator } from '@feishu-auth/emulator';
-import { FeishuReauthRequiredError } from '../feishu-auth.errors.js';
+import { FeishuReauthRequiredError, FeishuStoreUnavailableError } from '../feishu-auth.errors.js';
 import { FeishuAuthModule } from '../feishu-auth.module.js';
 import type {
   FeishuAuthModuleOptions,
   FeishuTokenRefreshFailedEvent,
 } from '../interfaces/feishu-auth-module-options.interface.js';
 import { FeishuOAuthClient } from '../oauth/feishu-oauth.client.js';
+import type { FeishuUserTokenRecord } from '../interfaces/feishu-token-store.interface.js';
 import { InMemoryTokenStore } from '../storage/in-memory-token.store.js';
 import { TokenRefreshScheduler } from './token-refresh.scheduler.js';
 import { TokenService } from './token.service.js';
@@ -16,6 +17,23 @@ const SELF_BUILT = { appId: 'cli_emulator_selfbuilt', appSecret: 'emulator-self-
 const TENANT = 'tenant_access_token.internal';
 const REFRESH = 'token.v2.refresh_token';
 const CALLERS = 25;
+
+/** The in-memory store, refusing the next user-token write as Redis does when out of memory. */
+class WriteRefusingStore extends InMemoryTokenStore {
+  private refuseNext = false;
+
+  refuseNextUserTokenWrite(): void {
+    this.refuseNext = true;
+  }
+
+  override async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
+    if (this.refuseNext) {
+      this.refuseNext = false;
+      throw new FeishuStoreUnavailableError('The token store refused the write.');
+    }
+    await super.setUserToken(record, ttlSeconds);
+  }
+}
 
 /**
  * The library and the emulator share one clock that the tests move by hand, so every renewal
@@ -37,7 +55,10 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
     return now;
   };
 
-  async function start(refresh: FeishuAuthModuleOptions['refresh']): Promise<TokenService> {
+  async function start(
+    refresh: FeishuAuthModuleOptions['refresh'],
+    store = new InMemoryTokenStore({ clock: () => now }),
+  ): Promise<TokenService> {
     const moduleRef = await Test.createTestingModule({
       imports: [
         FeishuAuthModule.forRoot({
@@ -47,7 +68,7 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
           session: { secret: 'renewal-policy-session-secret' },
           http: { retries: 0, timeoutMs: 5_000 },
           clock: () => now,
-          store: new InMemoryTokenStore({ clock: () => now }),
+          store,
           // The interval never fires by itself: tests call tick() when they mean it.
           refresh: { intervalMs: 3_600_000, ...refresh },
           onTokenRefreshFailed: (event) => failures.push(event),
@@ -170,6 +191,26 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
       expect(failures[0]).toMatchObject({ kind: 'user', stillValid: true });
       expect(unhandled).toEqual([]);
       // The next callers keep the valid token, and Feishu is not asked again before the backoff.
+      await expect(tokens.getUserAccessToken(openId)).resolves.toBe(accessToken);
+      await settle();
+      expect(calls(REFRESH)).toBe(1);
+    });
+
+    it('should report a background refresh whose rotated tokens the store refuses, and not ask Feishu again before the backoff', async () => {
+      const store = new WriteRefusingStore({ clock: () => now });
+      const tokens = await start({}, store);
+      const { openId, accessToken } = await signIn(tokens);
+      store.refuseNextUserTokenWrite();
+      now += 400_000;
+
+      await expect(tokens.getUserAccessToken(openId)).resolves.toBe(accessToken);
+      await settle();
+
+      expect(calls(REFRESH)).toBe(1);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ kind: 'user', subject: openId, stillValid: true });
+      expect(unhandled).toEqual([]);
+      // Asking again now would spend the refresh token Feishu already retired.
       await expect(tokens.getUserAccessToken(openId)).resolves.toBe(accessToken);
       await settle();
       expect(calls(REFRESH)).toBe(1);
