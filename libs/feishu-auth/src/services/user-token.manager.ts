@@ -305,10 +305,7 @@ export class UserTokenManager {
    * has no caller to tell) and backed off like any failure, so requests keep being served the
    * still-valid token instead of each asking Feishu again with the old refresh token.
    */
-  private async onRotatedWriteFailure(
-    current: FeishuUserTokenRecord,
-    error: Error,
-  ): Promise<never> {
+  private onRotatedWriteFailure(current: FeishuUserTokenRecord, error: Error): never {
     const stillValid = !this.isExpired(current, this.options.clock());
     this.status.failed('user', current.openId, error, stillValid);
     this.backOff(current.openId);
