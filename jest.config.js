@@ -1,18 +1,7 @@
+import { swcTypeScript } from './scripts/swc-options.mjs';
+
 // Jest runs in ESM mode (NODE_OPTIONS=--experimental-vm-modules) because @nestjs/* 12 is ESM-only.
-// @swc/jest compiles TypeScript with legacy decorators and decorator metadata, which Nest's DI needs.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  },
-];
+const swc = ['@swc/jest', { ...swcTypeScript, sourceMaps: 'inline' }];
 
 /** @type {import('jest').Config} */
 export const base = {
