@@ -178,7 +178,20 @@ describe('Login with Feishu (e2e)', () => {
     expect(done.headers.location).toBe('/reports?q=1');
   });
 
-  it.each(['https://evil.example/', '//evil.example', '/\\evil.example'])(
+  it('should return to the normalised returnTo, dot segments resolved', async () => {
+    const server = await startApp();
+    const started = await startLogin(
+      server,
+      new CookieJar(),
+      `${LOGIN_URL}?returnTo=${encodeURIComponent('/a/./b/../reports?q=1')}`,
+    );
+    const { code, state } = await approveAtEmulator(started.authorizeUrl, emulator.users[1].openId);
+    const done = await callback(server, { code, state }, started.jar, '/return-to/callback');
+    expect(done.status).toBe(302);
+    expect(done.headers.location).toBe('/a/reports?q=1');
+  });
+
+  it.each(['https://evil.example/', '//evil.example', '/.//evil.example', '/\\evil.example'])(
     'should refuse the returnTo %s before redirecting to Feishu',
     async (returnTo) => {
       const server = await startApp();

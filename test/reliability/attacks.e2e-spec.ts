@@ -43,6 +43,8 @@ const NON_TOKEN_VALUES = HOSTILE_VALUES.filter(([label]) => label !== 'a path');
 /** Browsers read these as another site; none may become the redirect after login. */
 const OPEN_REDIRECTS = [
   '//evil.example/path',
+  '/.//evil.example',
+  '/a/..//evil.example',
   '/\\evil.example',
   '\\\\evil.example',
   'https://evil.example',

@@ -36,6 +36,7 @@ const USER_TOKENS = 'test/user-tokens.e2e-spec.ts';
 const HTTP_UNIT = 'libs/feishu-auth/src/http/feishu-http.client.spec.ts';
 const STATE_UNIT = 'libs/feishu-auth/src/strategies/feishu-login-state.store.spec.ts';
 const REDIS_STORE = 'test/redis-token-store.integration-spec.ts';
+const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.ts';
 
 const LEAK_TEST =
   'should have written no token, refresh token, app secret or cookie value to any log in the flows above';
@@ -451,9 +452,16 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
       },
       {
         id: 'A9',
-        case: 'Open redirect through `returnTo` (`//host`, `/\\host`, schemes, control characters …)',
-        expected: '400 `invalid_return_to`, no redirect; any accepted value stays on this site.',
+        case: 'Open redirect through `returnTo` (`//host`, `/\\host`, `/.//host`, schemes, control characters …)',
+        expected:
+          '400 `invalid_return_to`, no redirect; an accepted value is kept normalised (dot segments ' +
+          'resolved) and never starts with `//` or `/\\`, so it stays on this site.',
         testedBy: [
+          {
+            file: RETURN_TO_UNIT,
+            test: 'should return only normalised paths that stay on this site, even when redirected to again',
+          },
+          { file: LOGIN, test: 'should return to the normalised returnTo, dot segments resolved' },
           {
             file: ATTACKS,
             test: 'should refuse returnTo %j with 400 invalid_return_to and no redirect',

@@ -13,7 +13,7 @@ import { FeishuStrategy, type FeishuLoginResult } from '../strategies/feishu.str
 import type { FeishuAuthenticatedRequest } from './feishu-auth.request.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
 import { codeExchangeFailure, FeishuLoginException } from './feishu-login.exception.js';
-import { isLocalReturnPath } from './feishu-return-to.util.js';
+import { toLocalReturnPath } from './feishu-return-to.util.js';
 
 /** Feishu's callback query is a code and a state; anything near 4 KB is not one. */
 const MAX_QUERY_LENGTH = 4096;
@@ -77,8 +77,9 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
   }
 
   private async startLogin(request: Request, response: Response): Promise<void> {
-    const returnTo = request.query.returnTo;
-    if (returnTo !== undefined && !isLocalReturnPath(returnTo)) {
+    const asked = request.query.returnTo;
+    const returnTo = asked === undefined ? undefined : toLocalReturnPath(asked);
+    if (asked !== undefined && returnTo === undefined) {
       throw new FeishuLoginException('invalid_return_to', HttpStatus.BAD_REQUEST);
     }
     const meta: FeishuLoginMeta | undefined = returnTo === undefined ? undefined : { returnTo };
