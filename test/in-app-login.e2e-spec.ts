@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import {
   Controller,
   Get,
@@ -212,6 +213,24 @@ describe('In-app login: a code from the Feishu client becomes a session (e2e)', 
 
       expect(signIn.status).toBe(200);
       expect(exchanges()).toBe(1);
+    });
+
+    it('should refuse a code of the redirect login, which PKCE binds to a verifier this endpoint never sends', async () => {
+      // A code leaked from a redirect callback (a log, a Referer) cannot sign anyone in here.
+      const verifier = randomBytes(32).toString('base64url');
+      const code = emulator.issueAuthorizationCode({
+        appId: SELF_BUILT.appId,
+        openId,
+        scopes: ['offline_access'],
+        codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+        codeChallengeMethod: 'S256',
+      });
+
+      const signIn = await postCode(app, { code });
+
+      await expectRefused(signIn, 400, 'pkce_mismatch', code);
+      expect(exchanges()).toBe(1);
+      expect(userInfoCalls()).toBe(0);
     });
 
     it('should refuse a replayed code with the single-use hint and keep the first session', async () => {

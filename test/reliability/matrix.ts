@@ -36,6 +36,8 @@ const USER_TOKENS = 'test/user-tokens.e2e-spec.ts';
 const HTTP_UNIT = 'libs/feishu-auth/src/http/feishu-http.client.spec.ts';
 const STATE_UNIT = 'libs/feishu-auth/src/strategies/feishu-login-state.store.spec.ts';
 const REDIS_STORE = 'test/redis-token-store.integration-spec.ts';
+const IN_APP = 'test/in-app-login.e2e-spec.ts';
+const OPTIONS_UNIT = 'libs/feishu-auth/src/feishu-auth.options.spec.ts';
 const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.ts';
 
 const LEAK_TEST =
@@ -623,6 +625,31 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: ATTACKS,
             test: 'should leave control characters in a header to Node, which answers 400, and keep serving',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Strangers on the internet',
+    intro:
+      'What anyone who can reach the app can send without signing in: events, codes and login ' +
+      'parameters, each refused before it changes state or reaches Feishu.',
+    cases: [
+      {
+        id: 'I1',
+        case: 'A code leaked from the redirect login posted to the in-app endpoint; `pkce: true` with the legacy `v1-oidc` endpoint, which takes no verifier',
+        expected:
+          'The code is refused with 400 `pkce_mismatch` (PKCE binds it to the login’s verifier); ' +
+          '`pkce: true` with `v1-oidc` fails at boot with `FeishuConfigError`, and PKCE is off there by default.',
+        testedBy: [
+          {
+            file: IN_APP,
+            test: 'should refuse a code of the redirect login, which PKCE binds to a verifier this endpoint never sends',
+          },
+          {
+            file: OPTIONS_UNIT,
+            test: 'should refuse pkce: true with the v1-oidc token endpoint, which takes no verifier',
           },
         ],
       },

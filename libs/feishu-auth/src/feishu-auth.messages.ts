@@ -76,6 +76,16 @@ export const invalidEventsOptionMessage = (field: string): string =>
   `${PREFIX} "events.${field}" must be a non-empty string (copy it from the developer console, Events & Callbacks → Encryption Strategy). ` +
   'Its value is not shown here.';
 
+export const eventsWithoutAuthenticationMessage = (reason: string): string =>
+  `${PREFIX} ${reason} receives Feishu events, so "events.verificationToken" or "events.encryptKey" is required ` +
+  '(developer console, Events & Callbacks → Encryption Strategy; the Encrypt Key also signs each event). ' +
+  'Without either, anyone could post a forged app_ticket. Check that the environment variables are set.';
+
+export const pkceWithV1OidcMessage = (): string =>
+  `${PREFIX} "pkce: true" cannot be kept with "tokenEndpoint: 'v1-oidc'": the legacy endpoint takes no ` +
+  "code_verifier, so the challenge would protect nothing. Use tokenEndpoint 'v2' (default) or 'v3', or set " +
+  'pkce: false.';
+
 export const invalidCallbackMessage = (option: string): string =>
   `${PREFIX} "${option}" must be a function.`;
 

@@ -194,6 +194,36 @@ describe('resolveFeishuAuthOptions', () => {
     expect(configError(undefined).message).toMatch(/no options were given/);
   });
 
+  it('should refuse pkce: true with the v1-oidc token endpoint, which takes no verifier', () => {
+    const error = configError(valid({ tokenEndpoint: 'v1-oidc', pkce: true }));
+
+    expect(error.message).toMatch(/"pkce: true".*"tokenEndpoint: 'v1-oidc'"/);
+    expect(error.message).toMatch(/tokenEndpoint 'v2'.*pkce: false/);
+  });
+
+  it('should leave PKCE off on the v1-oidc token endpoint when pkce is not set, and on elsewhere', () => {
+    expect(resolveFeishuAuthOptions(valid({ tokenEndpoint: 'v1-oidc' })).pkce).toBe(false);
+    expect(resolveFeishuAuthOptions(valid({ tokenEndpoint: 'v3' })).pkce).toBe(true);
+    expect(resolveFeishuAuthOptions(valid()).pkce).toBe(true);
+  });
+
+  it.each([
+    ['no events option', {}],
+    ['empty events', { events: {} }],
+  ])('should refuse a store app with %s, naming both events options', (_case, overrides) => {
+    const error = configError(valid({ appType: 'store', ...overrides }));
+
+    expect(error.message).toMatch(/"events.verificationToken" or "events.encryptKey"/);
+    expect(error.message).toMatch(/^FeishuAuthModule: /);
+  });
+
+  it.each([
+    ['a verification token', { verificationToken: 'vt-secret-value' }],
+    ['an encrypt key', { encryptKey: 'ek-secret-value' }],
+  ])('should accept a store app whose events carry %s', (_case, events) => {
+    expect(resolveFeishuAuthOptions(valid({ appType: 'store', events })).appType).toBe('store');
+  });
+
   it('should accept a 32-byte key in hex or base64', () => {
     const hex = 'ab'.repeat(32);
     const base64 = Buffer.alloc(32, 7).toString('base64');

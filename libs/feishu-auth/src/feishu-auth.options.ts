@@ -83,6 +83,7 @@ export function resolveFeishuAuthOptions(
 ): ResolvedFeishuAuthOptions {
   if (!isObject(options)) throw new FeishuConfigError(messages.missingOptionsMessage());
   const refresh = resolveRefresh(options.refresh);
+  const tokenEndpoint = resolveTokenEndpoint(options.tokenEndpoint);
   const resolved: ResolvedFeishuAuthOptions = {
     appId: requireToken(options.appId, messages.invalidAppIdMessage),
     appSecret: requireToken(options.appSecret, messages.invalidAppSecretMessage),
@@ -97,8 +98,8 @@ export function resolveFeishuAuthOptions(
         : resolveLocalPath(options.failureRedirect, 'failureRedirect'),
     session: resolveSession(options.session),
     store: resolveStore(options.store),
-    tokenEndpoint: resolveTokenEndpoint(options.tokenEndpoint),
-    pkce: resolveBoolean(options.pkce, true, 'pkce'),
+    tokenEndpoint,
+    pkce: resolvePkce(options.pkce, tokenEndpoint),
     bearer: {
       enabled: resolveBoolean(options.bearer?.enabled, true, 'bearer.enabled'),
       cacheTtlSeconds: resolveInteger(
@@ -123,7 +124,32 @@ export function resolveFeishuAuthOptions(
     onTokenRefreshFailed: resolveCallback(options.onTokenRefreshFailed, 'onTokenRefreshFailed'),
   };
   assertLeaseOutlivesOneRequest(resolved);
+  if (resolved.appType === 'store') assertEventsAuthenticated(resolved, "appType: 'store'");
   return resolved;
+}
+
+/**
+ * Events change state (a store app's app_ticket): refuse to receive them when nothing can prove
+ * they come from Feishu. Used for store apps here and by the events controller at boot.
+ */
+export function assertEventsAuthenticated(
+  { events }: ResolvedFeishuAuthOptions,
+  reason: string,
+): void {
+  if (events.verificationToken !== undefined || events.encryptKey !== undefined) return;
+  throw new FeishuConfigError(messages.eventsWithoutAuthenticationMessage(reason));
+}
+
+/**
+ * The legacy v1 OIDC token endpoint takes no `code_verifier`: PKCE is off there by default, and
+ * asking for it is refused rather than sending a challenge nothing checks.
+ */
+function resolvePkce(value: unknown, tokenEndpoint: FeishuTokenEndpoint): boolean {
+  const pkce = resolveBoolean(value, tokenEndpoint !== 'v1-oidc', 'pkce');
+  if (pkce && tokenEndpoint === 'v1-oidc') {
+    throw new FeishuConfigError(messages.pkceWithV1OidcMessage());
+  }
+  return pkce;
 }
 
 /**

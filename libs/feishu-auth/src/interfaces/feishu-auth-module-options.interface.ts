@@ -140,7 +140,10 @@ export interface FeishuAuthModuleOptions {
   store?: FeishuTokenStore;
   /** Default `'v2'`. */
   tokenEndpoint?: FeishuTokenEndpoint;
-  /** PKCE (S256) on the authorize request. Default true. */
+  /**
+   * PKCE (S256) on the authorize request. Default true, except on `tokenEndpoint: 'v1-oidc'`, which
+   * takes no verifier: there it is off, and `true` is refused at boot (`FeishuConfigError`).
+   */
   pkce?: boolean;
   /** Accept `Authorization: Bearer <user_access_token>` in `FeishuAuthGuard`. Default true. */
   bearer?: { enabled?: boolean; cacheTtlSeconds?: number };
