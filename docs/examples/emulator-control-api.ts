@@ -21,7 +21,12 @@ emulator.setTokenLifetimes({ accessToken: 60 });
 emulator.invalidateToken(token); // any kind, as a secret reset would
 emulator.invalidateTenantTokens('cli_emulator_selfbuilt');
 emulator.revokeRefreshTokens(openId); // next refresh → 20064
+emulator.expireUserTokens(openId); // the user's access tokens → 99991677; refresh still works
+emulator.revokeUserTokens(openId); // access → 99991668 and refresh → 20064: sign in again
+emulator.sentMessages(); // what apps sent with POST /open-apis/im/v1/messages
+emulator.clearSentMessages();
 emulator.openIdFor('cli_emulator_other', emulator.users[0]); // open_id is per app
+emulator.findUser(openId); // the EmulatorUser of an open_id in any app
 emulator.addRedirectUri(appId, uri);
 emulator.addApp({ appId: 'cli_x' });
 emulator.addUser({ openId: 'ou_…' });

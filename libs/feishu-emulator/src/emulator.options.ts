@@ -48,6 +48,17 @@ export interface EmulatorUser {
   status: EmulatorUserStatus;
 }
 
+/** A tenant (a company), as `GET /open-apis/tenant/v2/tenant/query` answers it. @publicApi */
+export interface EmulatorTenant {
+  tenantKey: string;
+  name: string;
+  /** The company ID shown in the admin console (`F…`). */
+  displayId: string;
+  /** The company's Feishu domain (`<domain>.feishu.cn`). */
+  domain: string;
+  avatarUrl: string;
+}
+
 /** Lifetimes in seconds. @publicApi */
 export interface EmulatorTokenLifetimes {
   accessToken: number;
@@ -74,6 +85,8 @@ export interface FeishuEmulatorOptions {
   apps?: Array<Partial<EmulatorApp> & { appId: string }>;
   /** Replace the default users. */
   users?: Array<Partial<EmulatorUser> & { openId: string }>;
+  /** Replace the default tenants; a tenant an app is installed in but not listed gets defaults. */
+  tenants?: Array<Partial<EmulatorTenant> & { tenantKey: string }>;
   tokenLifetimes?: Partial<EmulatorTokenLifetimes>;
   /** Epoch milliseconds; defaults to `Date.now`. */
   clock?: () => number;

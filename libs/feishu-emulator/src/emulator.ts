@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   type EmulatorApp,
+  type EmulatorTenant,
   type EmulatorTokenLifetimes,
   type EmulatorUser,
   type FeishuEmulatorOptions,
@@ -31,11 +32,10 @@ import {
 import { oauthTokenV2Route } from './endpoints/oauth-token-v2.endpoint.js';
 import { oauthTokenV3Route } from './endpoints/oauth-token-v3.endpoint.js';
 import { oidcAccessTokenRoute, oidcRefreshAccessTokenRoute } from './endpoints/oidc-v1.endpoint.js';
-import {
-  calendarPrimaryRoute,
-  contactUserRoute,
-  sampleMeRoute,
-} from './endpoints/openapi-sample.endpoint.js';
+import { contactUserRoute } from './endpoints/contact.endpoint.js';
+import { imMessageCreateRoute } from './endpoints/im-message.endpoint.js';
+import { calendarPrimaryRoute, sampleMeRoute } from './endpoints/openapi-sample.endpoint.js';
+import { tenantQueryRoute } from './endpoints/tenant.endpoint.js';
 import { userInfoRoute } from './endpoints/user-info.endpoint.js';
 import { AppTicketPusher, type EventDeliveryResult } from './events/app-ticket.pusher.js';
 import { type UrlVerificationResult, verifyEventUrl } from './events/url-verification.js';
@@ -43,14 +43,24 @@ import { type EmulatorFault, FaultQueue } from './faults.js';
 import { readBody } from './http/request-body.js';
 import type { RequestContext } from './http/request-context.js';
 import { newLogId, sendJson, sendShapedError } from './http/responses.js';
+import { matchRoute } from './http/route-match.js';
+import type {
+  EmulatorApiHandler,
+  EmulatorHttpMethod,
+  EmulatorRouteHandle,
+  EmulatorRouteOptions,
+} from './openapi/openapi-call.js';
+import { ProgrammableRoutes } from './openapi/programmable-routes.js';
 import { RateLimiter } from './rate-limit.js';
 import { AuthorizationCodes } from './state/authorization-codes.js';
 import { EmulatorClock } from './state/clock.js';
 import { completeApp, defaultApps } from './state/default-apps.js';
+import { completeTenant, defaultTenants } from './state/default-tenants.js';
 import { completeUser, defaultUsers } from './state/default-users.js';
 import { openIdInApp } from './state/open-ids.js';
+import { type EmulatorSentMessage, SentMessages } from './state/sent-messages.js';
 import { EmulatorStats } from './state/stats.js';
-import { TokenRegistry } from './state/token-registry.js';
+import { type TokenKind, type TokenRecord, TokenRegistry } from './state/token-registry.js';
 
 const ROUTES: readonly Route[] = [
   authorizeRoute,
@@ -65,7 +75,9 @@ const ROUTES: readonly Route[] = [
   appAccessTokenRoute,
   tenantAccessTokenRoute,
   appTicketResendRoute,
+  tenantQueryRoute,
   contactUserRoute,
+  imMessageCreateRoute,
   calendarPrimaryRoute,
   sampleMeRoute,
 ];
@@ -78,6 +90,7 @@ const ROUTES: readonly Route[] = [
 export class FeishuEmulator implements EmulatorControl {
   readonly apps: EmulatorApp[];
   readonly users: EmulatorUser[];
+  readonly tenants: EmulatorTenant[];
 
   private readonly options: ResolvedEmulatorOptions;
   private readonly clock: EmulatorClock;
@@ -85,6 +98,8 @@ export class FeishuEmulator implements EmulatorControl {
   private readonly codes = new AuthorizationCodes();
   private readonly counters = new EmulatorStats();
   private readonly faults = new FaultQueue();
+  private readonly messages = new SentMessages();
+  private readonly programmable = new ProgrammableRoutes();
   private readonly appTickets = new Map<string, string>();
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly pusher: AppTicketPusher;
@@ -98,6 +113,7 @@ export class FeishuEmulator implements EmulatorControl {
     this.clock = new EmulatorClock(this.options.clock);
     this.apps = options.apps ? options.apps.map(completeApp) : defaultApps();
     this.users = options.users ? options.users.map(completeUser) : defaultUsers();
+    this.tenants = options.tenants ? options.tenants.map(completeTenant) : defaultTenants();
     this.rateLimiter = this.options.rateLimit ? new RateLimiter(this.options.rateLimit) : undefined;
     this.pusher = new AppTicketPusher(this.options, this.clock, this.counters, this.appTickets);
     this.runtime = this.createRuntime();
@@ -167,17 +183,55 @@ export class FeishuEmulator implements EmulatorControl {
    * `openId` is the user's open_id in any app.
    */
   revokeRefreshTokens(openId: string): void {
-    const user = this.findUserByAnyOpenId(openId);
-    if (!user) return;
-    for (const record of this.tokens.all()) {
-      if (
-        record.kind === 'user_refresh' &&
-        record.userKey === user.openId &&
-        record.state === 'live'
-      ) {
-        record.state = 'revoked';
-      }
-    }
+    if (!this.findUserByAnyOpenId(openId)) return;
+    for (const record of this.liveUserTokens(openId, 'user_refresh')) record.state = 'revoked';
+  }
+
+  /**
+   * Ends every live user access token of the user now, as if its lifetime had passed: the next
+   * OpenAPI call with one answers 99991677, and the refresh token still works.
+   */
+  expireUserTokens(openId: string): number {
+    const now = this.clock.now();
+    const tokens = this.liveUserTokens(openId, 'user_access');
+    for (const record of tokens) record.expiresAt = Math.min(record.expiresAt, now);
+    return tokens.length;
+  }
+
+  /**
+   * Revokes the user's authorization of every app: access tokens answer 99991668 and refresh
+   * tokens 20064 from now on, so the user must sign in again.
+   */
+  revokeUserTokens(openId: string): number {
+    const tokens = this.liveUserTokens(openId, 'user_access');
+    for (const record of tokens) record.state = 'revoked';
+    this.revokeRefreshTokens(openId);
+    return tokens.length;
+  }
+
+  /**
+   * Serves `handler` for an OpenAPI route the emulator does not have (or replaces a built-in one).
+   * The gateway checks the Bearer token first (`options.tokens`, default tenant and user tokens);
+   * the handler gets the authenticated app, tenant and user with the parsed body, path params
+   * and query, and returns the answer's `data` (or throws `EmulatorApiError`). The handle's
+   * `calls` is what the app sent.
+   */
+  route(
+    method: EmulatorHttpMethod,
+    pattern: string,
+    handler: EmulatorApiHandler,
+    options?: EmulatorRouteOptions,
+  ): EmulatorRouteHandle {
+    return this.programmable.add(method, pattern, handler, options);
+  }
+
+  /** The messages apps sent through `POST /open-apis/im/v1/messages`, oldest first. */
+  sentMessages(): EmulatorSentMessage[] {
+    return this.messages.list();
+  }
+
+  clearSentMessages(): void {
+    this.messages.clear();
   }
 
   /**
@@ -191,6 +245,11 @@ export class FeishuEmulator implements EmulatorControl {
     const user = typeof key === 'string' ? this.findUserByAnyOpenId(key) : undefined;
     if (!user) throw new Error(`unknown user: ${String(key)}`);
     return openIdInApp(app.appId, user.openId);
+  }
+
+  /** The user named by its open_id in any app (or undefined). */
+  findUser(openId: string): EmulatorUser | undefined {
+    return typeof openId === 'string' ? this.findUserByAnyOpenId(openId) : undefined;
   }
 
   addRedirectUri(appId: string, uri: string): void {
@@ -322,18 +381,30 @@ export class FeishuEmulator implements EmulatorControl {
       tokens: this.tokens,
       codes: this.codes,
       appTickets: this.appTickets,
+      messages: this.messages,
       findApp: (appId) =>
         appId === undefined ? undefined : this.apps.find((app) => app.appId === appId),
       findUser: (userKey) =>
         userKey === undefined ? undefined : this.users.find((user) => user.openId === userKey),
       findUserInApp: (appId, openId) => this.findUserInApp(appId, openId),
       openIdIn: (appId, user) => openIdInApp(appId, user.openId),
+      findTenant: (tenantKey) =>
+        this.tenants.find((tenant) => tenant.tenantKey === tenantKey) ??
+        completeTenant({ tenantKey }),
       scheduleAppTicketPush: (appId) => {
         const app = this.apps.find((candidate) => candidate.appId === appId);
         // After the resend answer is on its way, as the platform pushes "shortly after".
         if (app) setImmediate(() => void this.pusher.push(app));
       },
     };
+  }
+
+  private liveUserTokens(openId: string, kind: TokenKind): TokenRecord[] {
+    const user = this.findUserByAnyOpenId(openId);
+    if (!user) throw new Error(`unknown user: ${openId}`);
+    return [...this.tokens.all()].filter(
+      (record) => record.kind === kind && record.userKey === user.openId && record.state === 'live',
+    );
   }
 
   private findUserInApp(appId: string, openId: unknown): EmulatorUser | undefined {
@@ -370,7 +441,8 @@ export class FeishuEmulator implements EmulatorControl {
         await handleControlRequest(this, request, response, url.pathname);
         return;
       }
-      const match = matchRoute(method, url.pathname);
+      const match =
+        this.programmable.match(method, url.pathname) ?? matchRoute(ROUTES, method, url.pathname);
       if (!match) {
         await drain(request);
         sendJson(response, 404, { code: 404, msg: unknownPathMessage(method, url.pathname) });
@@ -473,43 +545,6 @@ function defaultFaultCode(shape: Route['shape'], status: number): number {
   if (status === 429) return 99991400;
   if (shape === 'oauth') return status === 503 ? 20072 : 20050;
   return status;
-}
-
-function matchRoute(
-  method: string,
-  path: string,
-): { route: Route; params: Record<string, string> } | undefined {
-  for (const route of ROUTES) {
-    if (route.method !== method) continue;
-    const params = matchPattern(route.pattern, path);
-    if (params) return { route, params };
-  }
-  return undefined;
-}
-
-function matchPattern(pattern: string, path: string): Record<string, string> | undefined {
-  const expected = pattern.split('/');
-  const actual = path.split('/');
-  if (expected.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let index = 0; index < expected.length; index++) {
-    const segment = expected[index];
-    if (segment.startsWith(':')) {
-      if (actual[index] === '') return undefined;
-      params[segment.slice(1)] = safeDecode(actual[index]);
-    } else if (segment !== actual[index]) {
-      return undefined;
-    }
-  }
-  return params;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 async function drain(request: IncomingMessage): Promise<void> {

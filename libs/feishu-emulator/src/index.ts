@@ -9,6 +9,7 @@ export type {
   EmulatorAppType,
   EmulatorBrand,
   EmulatorRateLimit,
+  EmulatorTenant,
   EmulatorTokenLifetimes,
   EmulatorUser,
   EmulatorUserStatus,
@@ -16,6 +17,16 @@ export type {
   OldAccessTokenAfterRefresh,
 } from './emulator.options.js';
 export type { IssueAuthorizationCodeInput } from './emulator.types.js';
+export { EmulatorApiError, fieldValidationError } from './openapi/openapi-call.js';
+export type {
+  EmulatorApiCall,
+  EmulatorApiHandler,
+  EmulatorHttpMethod,
+  EmulatorRouteHandle,
+  EmulatorRouteOptions,
+  EmulatorTokenType,
+} from './openapi/openapi-call.js';
+export type { EmulatorSentMessage } from './state/sent-messages.js';
 export type { EmulatorFault } from './faults.js';
 export type { EventDeliveryResult } from './events/app-ticket.pusher.js';
 export { decryptEvent, encryptEvent, signEvent } from './events/event-crypto.js';

@@ -4,6 +4,7 @@ import type { EmulatorFault } from '../faults.js';
 import { readBody } from '../http/request-body.js';
 import { sendJson } from '../http/responses.js';
 import type { IssueAuthorizationCodeInput } from '../emulator.types.js';
+import type { EmulatorSentMessage } from '../state/sent-messages.js';
 
 export const CONTROL_PREFIX = '/__emulator/';
 
@@ -19,6 +20,10 @@ export interface EmulatorControl {
   invalidateToken(token: string): boolean;
   invalidateTenantTokens(appId?: string): void;
   revokeRefreshTokens(openId: string): void;
+  expireUserTokens(openId: string): number;
+  revokeUserTokens(openId: string): number;
+  sentMessages(): EmulatorSentMessage[];
+  clearSentMessages(): void;
   openIdFor(appId: string, userOrOpenId: string): string;
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): string;
   pushAppTicket(appId: string): Promise<unknown>;
@@ -47,6 +52,14 @@ const ACTIONS: Record<string, ControlAction> = {
     control.revokeRefreshTokens(requireString(body, 'openId')),
     { ok: true }
   ),
+  'POST expire-user-tokens': (control, body) => ({
+    tokens: control.expireUserTokens(requireString(body, 'openId')),
+  }),
+  'POST revoke-user-tokens': (control, body) => ({
+    tokens: control.revokeUserTokens(requireString(body, 'openId')),
+  }),
+  'GET messages': (control) => control.sentMessages(),
+  'POST clear-messages': (control) => (control.clearSentMessages(), { ok: true }),
   'POST open-id': (control, body) => ({
     openId: control.openIdFor(requireString(body, 'appId'), requireString(body, 'user')),
   }),
