@@ -7,8 +7,5 @@ export const FEISHU_STRATEGY_NAME = 'feishu';
  */
 export const FEISHU_AUTH_OPTIONS = Symbol('FEISHU_AUTH_OPTIONS');
 
-/** Name under which the proactive refresh interval is registered in `SchedulerRegistry`. */
-export const FEISHU_TOKEN_REFRESH_INTERVAL = 'feishu-auth:token-refresh';
-
 /** Default route of `FeishuEventsController`. */
 export const FEISHU_DEFAULT_EVENTS_PATH = 'feishu/events';

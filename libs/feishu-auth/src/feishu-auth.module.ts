@@ -1,6 +1,4 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
-import { ScheduleModule } from '@nestjs/schedule';
 import { ConfigurableModuleClass } from './feishu-auth.module-definition.js';
 import { FEISHU_AUTH_CORE_EXPORTS, FEISHU_AUTH_CORE_PROVIDERS } from './feishu-auth.providers.js';
 import {
@@ -16,14 +14,14 @@ import { FeishuTokenStore } from './interfaces/feishu-token-store.interface.js';
  * FeishuAuthModule.forRoot({ appId, appSecret, redirectUri, session: { secret } })
  * FeishuAuthModule.forRootAsync({ inject: [ConfigService], useFactory: (config) => ({ ... }) })
  * ```
- * Global by default (`isGlobal: false` to opt out). Brings Passport and the scheduler itself.
+ * Global by default (`isGlobal: false` to opt out): its providers are injectable everywhere.
+ * It imports no other module: no `ScheduleModule.forRoot()` (the token refresh runs on its own
+ * timer), no `PassportModule` (the login guard keeps its own Passport instance), so nothing of the
+ * host app's (scheduled jobs, Passport strategies) runs twice or changes.
  *
  * @publicApi
  */
 @Module({
-  // ScheduleModule.forRoot() is harmless when the app imports it too: Nest dedupes the module by
-  // its token, so one SchedulerRegistry and one orchestrator serve both.
-  imports: [PassportModule, ScheduleModule.forRoot()],
   providers: [...FEISHU_AUTH_CORE_PROVIDERS, ...FEISHU_AUTH_LOGIN_PROVIDERS],
   exports: [...FEISHU_AUTH_CORE_EXPORTS, ...FEISHU_AUTH_LOGIN_EXPORTS],
 })

@@ -1,9 +1,8 @@
 import { jest } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { Interval, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { FeishuEmulator } from '@feishu-auth/emulator';
-import { FEISHU_TOKEN_REFRESH_INTERVAL } from '../feishu-auth.constants.js';
 import { FeishuAuthModule } from '../feishu-auth.module.js';
 import type {
   FeishuAuthModuleOptions,
@@ -101,17 +100,27 @@ describe('TokenRefreshScheduler', () => {
     expect(await tokens.getTenantAccessToken()).not.toBe(first);
   });
 
-  it('should register its interval and remove it on shutdown', async () => {
-    const registry = app.get(SchedulerRegistry);
-    expect(registry.doesExist('interval', FEISHU_TOKEN_REFRESH_INTERVAL)).toBe(true);
+  it('should stop ticking once the app is closed', async () => {
+    const tokens = app.get(TokenService);
+    await jest.advanceTimersByTimeAsync(2 * MINUTE);
+    const ticks = tokens.status().schedulerTicks;
+    expect(ticks).toBe(2);
 
     await app.close();
+    await jest.advanceTimersByTimeAsync(5 * MINUTE);
 
-    expect(registry.doesExist('interval', FEISHU_TOKEN_REFRESH_INTERVAL)).toBe(false);
-    expect(app.get(TokenService).status().schedulerRunning).toBe(false);
+    expect(tokens.status()).toMatchObject({ schedulerRunning: false, schedulerTicks: ticks });
   });
 
-  it('should be harmless next to an app that imports ScheduleModule.forRoot() itself', async () => {
+  it("should leave a host app's own ScheduleModule.forRoot() jobs running once per interval", async () => {
+    let runs = 0;
+    @Injectable()
+    class HostJob {
+      @Interval(100)
+      everyTenthOfASecond(): void {
+        runs++;
+      }
+    }
     const moduleRef = await Test.createTestingModule({
       imports: [
         ScheduleModule.forRoot(),
@@ -123,14 +132,17 @@ describe('TokenRefreshScheduler', () => {
           session: { secret: 'scheduler-test-session-secret' },
         }),
       ],
+      providers: [HostJob],
     }).compile();
-    const other = moduleRef.createNestApplication({ logger: false });
-    await other.init();
+    const host = moduleRef.createNestApplication({ logger: false });
+    await host.init();
 
-    const intervals = other.get(SchedulerRegistry).getIntervals();
+    await jest.advanceTimersByTimeAsync(1000);
+    await host.close();
 
-    expect(intervals.filter((name) => name === FEISHU_TOKEN_REFRESH_INTERVAL)).toHaveLength(1);
-    await expect(other.get(TokenService).getTenantAccessToken()).resolves.toBeTruthy();
-    await other.close();
+    expect(runs).toBeGreaterThanOrEqual(8);
+    expect(runs).toBeLessThanOrEqual(12);
+    expect(host.get(SchedulerRegistry).getIntervals()).toHaveLength(0);
+    expect(host.get(TokenService).status().schedulerRunning).toBe(false);
   });
 });

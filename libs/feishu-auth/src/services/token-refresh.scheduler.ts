@@ -5,8 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { FEISHU_AUTH_OPTIONS, FEISHU_TOKEN_REFRESH_INTERVAL } from '../feishu-auth.constants.js';
+import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
 import { sleep } from '../utils/backoff.util.js';
@@ -17,8 +16,9 @@ import { UserTokenManager } from './user-token.manager.js';
 const MAX_BATCH = 1_000;
 
 /**
- * Proactive renewal: an interval registered in `SchedulerRegistry` asks the store's due index
- * for what is due and renews it, at most `refresh.maxRefreshesPerSecond`, so callers keep finding
+ * Proactive renewal: the scheduler's own timer (unref'd, so it never keeps the process alive;
+ * cleared on shutdown; nothing registered in the host app's `SchedulerRegistry`, whether or not it
+ * uses `@nestjs/schedule`) asks the store's due index for what is due and renews it, at most `refresh.maxRefreshesPerSecond`, so callers keep finding
  * a valid token in the cache instead of waiting for Feishu. Exported so that an app, a job or a
  * benchmark can run one pass at once with `tick()`; the interval calls it on its own.
  *
@@ -29,30 +29,26 @@ export class TokenRefreshScheduler implements OnApplicationBootstrap, OnApplicat
   private readonly logger = new Logger('FeishuTokenRefresh');
   private running?: Promise<void>;
   private stopped = false;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
     @Inject(FeishuTokenStore) private readonly store: FeishuTokenStore,
-    private readonly registry: SchedulerRegistry,
     private readonly appTokens: AppTokenManager,
     private readonly userTokens: UserTokenManager,
     private readonly status: TokenStatusTracker,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.registry.doesExist('interval', FEISHU_TOKEN_REFRESH_INTERVAL)) {
-      this.registry.deleteInterval(FEISHU_TOKEN_REFRESH_INTERVAL);
-    }
-    const interval = setInterval(() => void this.tick(), this.options.refresh.intervalMs);
-    this.registry.addInterval(FEISHU_TOKEN_REFRESH_INTERVAL, interval);
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.tick(), this.options.refresh.intervalMs).unref();
     this.status.schedulerRunning(true);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.registry.doesExist('interval', FEISHU_TOKEN_REFRESH_INTERVAL)) {
-      this.registry.deleteInterval(FEISHU_TOKEN_REFRESH_INTERVAL);
-    }
+    clearInterval(this.timer);
+    this.timer = undefined;
     this.status.schedulerRunning(false);
     await this.running;
   }
