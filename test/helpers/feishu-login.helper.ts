@@ -1,7 +1,10 @@
 import {
   Controller,
   Get,
+  HttpCode,
   Module,
+  Post,
+  Redirect,
   Req,
   Res,
   UseGuards,
@@ -12,9 +15,11 @@ import { Test } from '@nestjs/testing';
 import type { Request, Response } from 'express';
 import request from 'supertest';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
+import { createPlatformApp, type HttpPlatform } from '../support/http-platform.js';
 import {
   FeishuAuthGuard,
   FeishuAuthModule,
+  FeishuCodeGuard,
   FeishuLoginGuard,
   FeishuSessionService,
   FeishuUser,
@@ -46,16 +51,33 @@ class AuthController {
   @UseGuards(FeishuLoginGuard)
   login() {}
 
+  // Nest's @Redirect() and passthrough responses: the same code on Express and Fastify.
   @Get('callback')
   @UseGuards(FeishuLoginGuard)
-  callback(@Res() res: Response) {
-    res.redirect('/');
-  }
+  @Redirect('/', 302)
+  callback() {}
 
   @Get('logout')
-  async logout(@Req() req: Request, @Res() res: Response) {
+  @Redirect('/', 302)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     await this.sessions.logout(req, res);
-    res.redirect('/');
+  }
+
+  /** The in-app login of docs/in-app-login.md. */
+  @Post('code')
+  @HttpCode(200)
+  @UseGuards(FeishuCodeGuard)
+  code(@FeishuUser('name') name: string, @Req() req: FeishuAuthenticatedRequest) {
+    return { name, ...req.feishuSessionToken };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  async logoutWithoutRedirect(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.sessions.logout(req, res);
   }
 }
 
@@ -64,8 +86,9 @@ class AuthController {
 class ReturnToController {
   @Get('callback')
   @UseGuards(FeishuLoginGuard)
-  callback(@Req() req: FeishuAuthenticatedRequest, @Res() res: Response) {
-    res.redirect(req.feishuReturnTo ?? '/');
+  @Redirect('/', 302)
+  callback(@Req() req: FeishuAuthenticatedRequest) {
+    return { url: req.feishuReturnTo ?? '/' };
   }
 }
 
@@ -97,6 +120,8 @@ export interface TestAppOptions {
   emulator: FeishuEmulator;
   overrides?: Partial<FeishuAuthModuleOptions>;
   logger?: LoggerService;
+  /** Default `'express'`. */
+  platform?: HttpPlatform;
 }
 
 export function moduleOptions(
@@ -122,11 +147,11 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
   class TestAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [TestAppModule] }).compile();
-  const app = moduleRef.createNestApplication(
+  return createPlatformApp(
+    moduleRef,
+    options.platform ?? 'express',
     options.logger === undefined ? {} : { logger: options.logger },
   );
-  await app.init();
-  return app;
 }
 
 /** Cookies a browser would keep: name → value, from Set-Cookie headers. */

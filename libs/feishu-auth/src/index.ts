@@ -81,7 +81,13 @@ export { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
 export type {
   FeishuAuthContext,
   FeishuAuthenticatedRequest,
+  FeishuRequestAuthState,
 } from './guards/feishu-auth.request.js';
+export type {
+  FeishuFastifyReply,
+  FeishuHttpRequest,
+  FeishuHttpResponse,
+} from './http/feishu-http.adapter.js';
 export { FeishuUser } from './decorators/feishu-user.decorator.js';
 export { UserAccessToken } from './decorators/user-access-token.decorator.js';
 export { TenantAccessToken } from './decorators/tenant-access-token.decorator.js';

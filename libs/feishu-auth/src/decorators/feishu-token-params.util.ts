@@ -1,5 +1,3 @@
-import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
-
 /** Which tokens a route handler's parameters ask for; read by `FeishuAuthGuard`. */
 export const FEISHU_TOKEN_PARAMS = Symbol('feishu-auth:token-params');
 
@@ -28,17 +26,10 @@ export function requireTokenForHandler(kind: FeishuTokenParamKind): ParameterDec
 // Resolved tokens live beside the request, not on it, so logging the request never prints them.
 const resolvedTokens = new WeakMap<object, Partial<Record<FeishuTokenParamKind, string>>>();
 
-export function setResolvedToken(
-  request: FeishuAuthenticatedRequest,
-  kind: FeishuTokenParamKind,
-  token: string,
-): void {
+export function setResolvedToken(request: object, kind: FeishuTokenParamKind, token: string): void {
   resolvedTokens.set(request, { ...resolvedTokens.get(request), [kind]: token });
 }
 
-export function getResolvedToken(
-  request: FeishuAuthenticatedRequest,
-  kind: FeishuTokenParamKind,
-): string | undefined {
+export function getResolvedToken(request: object, kind: FeishuTokenParamKind): string | undefined {
   return resolvedTokens.get(request)?.[kind];
 }

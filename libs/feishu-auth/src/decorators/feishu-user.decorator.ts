@@ -11,7 +11,7 @@ import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
  */
 export const FeishuUser: (field?: keyof FeishuProfile) => ParameterDecorator = createParamDecorator(
   (field: keyof FeishuProfile | undefined, context: ExecutionContext) => {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest<object>>();
     const profile = request.feishu?.profile;
     if (profile === undefined) {
       throw notAuthenticatedException();

@@ -12,7 +12,7 @@ import { getResolvedToken, requireTokenForHandler } from './feishu-token-params.
  */
 export const TenantAccessToken: () => ParameterDecorator = createParamDecorator(
   (_data: unknown, context: ExecutionContext) => {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest<object>>();
     const token = getResolvedToken(request, 'tenant');
     if (token === undefined) {
       throw notAuthenticatedException();

@@ -8,11 +8,16 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
 import { LRUCache } from 'lru-cache';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import { FeishuApiError, FeishuReauthRequiredError } from '../feishu-auth.errors.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import {
+  httpExchange,
+  requestHeader,
+  type FeishuHttpRequest,
+  type FeishuHttpResponse,
+} from '../http/feishu-http.adapter.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
 import { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
 import { FeishuOAuthClient } from '../oauth/feishu-oauth.client.js';
@@ -76,8 +81,7 @@ export class FeishuAuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const { request, response } = httpExchange(context);
     try {
       const auth = await this.authenticate(request);
       request.feishu = auth;
@@ -89,11 +93,11 @@ export class FeishuAuthGuard implements CanActivate {
     }
   }
 
-  private async authenticate(request: FeishuAuthenticatedRequest): Promise<FeishuAuthContext> {
+  private async authenticate(request: FeishuHttpRequest): Promise<FeishuAuthContext> {
     // A session token is the library's own credential: it wins over an Authorization header the
     // client may send for other purposes, and is never mistaken for a Feishu token.
     const hasSessionToken = this.sessions.hasSessionHeader(request);
-    const authorization = request.headers.authorization;
+    const authorization = requestHeader(request, 'authorization');
     if (!hasSessionToken && this.options.bearer.enabled && authorization !== undefined) {
       return this.authenticateBearer(authorization);
     }
@@ -167,7 +171,7 @@ export class FeishuAuthGuard implements CanActivate {
   /** Only for handlers whose parameters use the token decorators; others pay nothing. */
   private async resolveTokens(
     context: ExecutionContext,
-    request: FeishuAuthenticatedRequest,
+    request: FeishuAuthenticatedRequest<FeishuHttpRequest>,
     auth: FeishuAuthContext,
   ): Promise<void> {
     const kinds = this.reflector.get<FeishuTokenParamKind[] | undefined>(
@@ -195,8 +199,8 @@ export class FeishuAuthGuard implements CanActivate {
 
   private async refusal(
     error: unknown,
-    request: FeishuAuthenticatedRequest,
-    response: Response,
+    request: FeishuAuthenticatedRequest<FeishuHttpRequest>,
+    response: FeishuHttpResponse,
   ): Promise<HttpException> {
     if (error instanceof FeishuReauthRequiredError) {
       // The session outlived the user's Feishu authorization: end it, so the next request is a plain 401.

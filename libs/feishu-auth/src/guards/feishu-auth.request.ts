@@ -21,14 +21,26 @@ export interface FeishuAuthContext {
 }
 
 /**
- * An Express request after `FeishuAuthGuard`, the callback of `FeishuLoginGuard` or `FeishuCodeGuard`.
+ * What `FeishuAuthGuard`, the callback of `FeishuLoginGuard` and `FeishuCodeGuard` attach to the
+ * request, on Express and on Fastify alike.
  *
  * @publicApi
  */
-export interface FeishuAuthenticatedRequest extends Request {
+export interface FeishuRequestAuthState {
   feishu?: FeishuAuthContext;
+  /** The signed-in user's profile (Passport's place for it). */
+  user?: unknown;
   /** The validated local path the login asked to return to (`?returnTo=` on the login route). */
   feishuReturnTo?: string;
   /** Set by `FeishuCodeGuard` when the client asked for `"session": "token"`: answer it to the client. */
   feishuSessionToken?: FeishuSessionToken;
 }
+
+/**
+ * A request after `FeishuAuthGuard`, the callback of `FeishuLoginGuard` or `FeishuCodeGuard`:
+ * Express's `Request` by default; `FeishuAuthenticatedRequest<FastifyRequest>` on Fastify.
+ *
+ * @publicApi
+ */
+export type FeishuAuthenticatedRequest<TRequest extends object = Request> = TRequest &
+  FeishuRequestAuthState;

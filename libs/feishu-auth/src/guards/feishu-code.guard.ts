@@ -6,14 +6,17 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import type { Response } from 'express';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import {
+  httpExchange,
+  isJsonRequest,
+  type FeishuHttpRequest,
+} from '../http/feishu-http.adapter.js';
 import {
   FeishuSignInService,
   type FeishuSessionTransport,
 } from '../session/feishu-sign-in.service.js';
-import type { FeishuAuthenticatedRequest } from './feishu-auth.request.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
 import { codeExchangeFailure, FeishuLoginException } from './feishu-login.exception.js';
 
@@ -56,8 +59,7 @@ export class FeishuCodeGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const { request, response } = httpExchange(context);
     const { code, session } = readCodeRequest(request);
     try {
       const login = await this.signIn.exchangeInAppCode(code).catch((error: unknown) => {
@@ -75,9 +77,9 @@ export class FeishuCodeGuard implements CanActivate {
  * A JSON body (so a cross-site HTML form, which cannot send one, cannot sign a browser in) with a
  * code that can be Feishu's; refused before anything reaches Feishu.
  */
-function readCodeRequest(request: FeishuAuthenticatedRequest): CodeRequest {
+function readCodeRequest(request: FeishuHttpRequest): CodeRequest {
   const body: unknown = request.body;
-  if (!request.is('application/json') || typeof body !== 'object' || body === null) {
+  if (!isJsonRequest(request) || typeof body !== 'object' || body === null) {
     throw invalidRequest();
   }
   const { code, session = 'cookie' } = body as Record<string, unknown>;

@@ -1,9 +1,18 @@
 import { HttpStatus, Inject, Injectable, Logger, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request, Response } from 'express';
 import passport from 'passport';
 import { FEISHU_AUTH_OPTIONS, FEISHU_STRATEGY_NAME } from '../feishu-auth.constants.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import {
+  httpExchange,
+  passportExchange,
+  redirect,
+  requestPath,
+  requestQuery,
+  requestUrl,
+  type FeishuHttpRequest,
+  type FeishuHttpResponse,
+} from '../http/feishu-http.adapter.js';
 import { FeishuSignInService } from '../session/feishu-sign-in.service.js';
 import type {
   FeishuLoginMeta,
@@ -51,8 +60,7 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const { request, response } = httpExchange(context);
     try {
       rejectOversizedQuery(request);
       if (this.isCallback(request)) {
@@ -68,16 +76,20 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
     }
   }
 
-  private isCallback(request: Request): boolean {
-    const query = request.query;
+  private isCallback(request: FeishuHttpRequest): boolean {
+    const query = requestQuery(request);
     if ('code' in query || 'error' in query || 'state' in query) {
       return true;
     }
-    return request.path === this.callbackPath && request.path !== this.options.loginPath;
+    const path = requestPath(request);
+    return path === this.callbackPath && path !== this.options.loginPath;
   }
 
-  private async startLogin(request: Request, response: Response): Promise<void> {
-    const asked = request.query.returnTo;
+  private async startLogin(
+    request: FeishuHttpRequest,
+    response: FeishuHttpResponse,
+  ): Promise<void> {
+    const asked = requestQuery(request).returnTo;
     const returnTo = asked === undefined ? undefined : toLocalReturnPath(asked);
     if (asked !== undefined && returnTo === undefined) {
       throw new FeishuLoginException('invalid_return_to', HttpStatus.BAD_REQUEST);
@@ -91,8 +103,8 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
   }
 
   private async completeLogin(
-    request: FeishuAuthenticatedRequest,
-    response: Response,
+    request: FeishuAuthenticatedRequest<FeishuHttpRequest>,
+    response: FeishuHttpResponse,
   ): Promise<void> {
     assertWellFormedCallback(request);
     const outcome = await this.authenticate(request, response, {});
@@ -111,10 +123,12 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
    * strategy redirects (to Feishu) the response is complete and the promise never settles.
    */
   private authenticate(
-    request: Request,
-    response: Response,
+    request: FeishuHttpRequest,
+    response: FeishuHttpResponse,
     options: { state?: FeishuLoginMeta },
   ): Promise<PassportOutcome> {
+    // Passport redirects on the Node response and reads `req.query`: give it the platform's parts.
+    const passportHttp = passportExchange(request, response);
     return new Promise((resolve) => {
       const handler = this.authenticator.authenticate(
         FEISHU_STRATEGY_NAME,
@@ -129,26 +143,28 @@ export class FeishuLoginGuard extends AuthGuard(FEISHU_STRATEGY_NAME) {
             resolve({ kind: 'success', user, info: info as { state?: FeishuLoginMeta } });
           }
         },
-      ) as (req: Request, res: Response, next: (err?: unknown) => void) => void;
-      handler(request, response, (err?: unknown) => resolve({ kind: 'error', error: err }));
+      ) as (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
+      handler(passportHttp.request, passportHttp.response, (err?: unknown) =>
+        resolve({ kind: 'error', error: err }),
+      );
     });
   }
 
   /** Answers the failure: a redirect to `failureRedirect` for login failures when configured. */
-  private refuse(error: unknown, response: Response): false {
+  private refuse(error: unknown, response: FeishuHttpResponse): false {
     const exception = toGuardHttpException(error, this.options.loginPath, this.logger);
     if (this.options.failureRedirect !== undefined && exception instanceof FeishuLoginException) {
       const target = new URL(this.options.failureRedirect, 'http://local.invalid');
       target.searchParams.set('error', exception.reason);
-      response.redirect(302, `${target.pathname}${target.search}`);
+      redirect(response, 302, `${target.pathname}${target.search}`);
       return false;
     }
     throw exception;
   }
 }
 
-function rejectOversizedQuery(request: Request): void {
-  const url = request.originalUrl ?? request.url;
+function rejectOversizedQuery(request: FeishuHttpRequest): void {
+  const url = requestUrl(request);
   const queryStart = url.indexOf('?');
   if (queryStart >= 0 && url.length - queryStart - 1 > MAX_QUERY_LENGTH) {
     throw new FeishuLoginException('query_too_large', HttpStatus.URI_TOO_LONG);
@@ -156,8 +172,8 @@ function rejectOversizedQuery(request: Request): void {
 }
 
 /** A callback Feishu sent has single string values; refuse anything else before any work. */
-function assertWellFormedCallback(request: Request): void {
-  const { code, state, error } = request.query;
+function assertWellFormedCallback(request: FeishuHttpRequest): void {
+  const { code, state, error } = requestQuery(request);
   for (const value of [code, state, error]) {
     if (value !== undefined && typeof value !== 'string') {
       throw new FeishuLoginException('malformed_callback', HttpStatus.BAD_REQUEST);

@@ -1,21 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { stringifySetCookie } from 'cookie';
 import { sign, unsign } from 'cookie-signature';
+import { setResponseCookie, type FeishuHttpResponse } from '../http/feishu-http.adapter.js';
 
 /** What every cookie the library sets has in common. */
 export interface FeishuCookieAttributes {
   secure: boolean;
   sameSite: 'lax' | 'strict' | 'none';
   domain?: string;
-}
-
-interface RequestWithHeaders {
-  headers: Record<string, string | string[] | undefined>;
-}
-
-interface ResponseWithHeaders {
-  getHeader(name: string): number | string | string[] | undefined;
-  setHeader(name: string, value: string | string[]): unknown;
 }
 
 /** 32 random bytes, base64url: session ids, browser bindings and login states. */
@@ -39,18 +31,9 @@ export function unsignValue(signed: string, secrets: readonly string[]): string 
   return undefined;
 }
 
-/** The named cookie of the request, parsed with `cookie` so the app needs no cookie-parser. */
-export function readCookie(request: RequestWithHeaders, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (typeof header !== 'string' || header.length === 0) {
-    return undefined;
-  }
-  return parseCookie(header)[name];
-}
-
 /** Adds a `Set-Cookie` header, keeping the ones already set (the session and the binding cookie). */
 export function appendSetCookie(
-  response: ResponseWithHeaders,
+  response: FeishuHttpResponse,
   name: string,
   value: string,
   maxAgeSeconds: number,
@@ -66,11 +49,5 @@ export function appendSetCookie(
     sameSite: attributes.sameSite,
     domain: attributes.domain,
   });
-  const existing = response.getHeader('Set-Cookie');
-  const previous =
-    existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  response.setHeader('Set-Cookie', [
-    ...previous.filter((c) => !c.startsWith(`${name}=`)),
-    serialized,
-  ]);
+  setResponseCookie(response, name, serialized);
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
@@ -13,9 +12,14 @@ import {
 } from '../interfaces/feishu-token-store.interface.js';
 import { TokenService } from '../services/token.service.js';
 import {
+  requestCookie,
+  requestHeader,
+  type FeishuHttpRequest,
+  type FeishuHttpResponse,
+} from '../http/feishu-http.adapter.js';
+import {
   appendSetCookie,
   randomId,
-  readCookie,
   signValue,
   unsignValue,
   type FeishuCookieAttributes,
@@ -23,12 +27,12 @@ import {
 
 /** Longest cookie or header value worth unsigning: a 43-char id plus its signature, with room to spare. */
 const MAX_SESSION_REFERENCE_LENGTH = 512;
-const SESSION_HEADER = FEISHU_SESSION_HEADER.toLowerCase();
 
 /**
  * Sessions: the client holds only a signed random session id, in the session cookie (browsers)
  * or, for clients that keep no cookies, in the `X-Feishu-Session` header. The profile lives in
- * the token store, so every instance sharing the store sees the same sessions.
+ * the token store, so every instance sharing the store sees the same sessions. Its methods take
+ * the request and response as Express or Fastify hands them (`@Req()`, `@Res()`).
  *
  * @publicApi
  */
@@ -52,8 +56,8 @@ export class FeishuSessionService {
    * session, and sets the cookie.
    */
   async create(
-    request: Request,
-    response: Response,
+    request: FeishuHttpRequest,
+    response: FeishuHttpResponse,
     profile: FeishuProfile,
   ): Promise<FeishuSessionRecord> {
     await this.endSession(this.readCookieSessionId(request));
@@ -74,7 +78,10 @@ export class FeishuSessionService {
    * back as `X-Feishu-Session`. Lives `session.tokenTtlSeconds`; ends the session the request's
    * `X-Feishu-Session` header named, if any. Sets no cookie.
    */
-  async createToken(request: Request, profile: FeishuProfile): Promise<FeishuSessionToken> {
+  async createToken(
+    request: FeishuHttpRequest,
+    profile: FeishuProfile,
+  ): Promise<FeishuSessionToken> {
     await this.endSession(this.readHeaderSessionId(request));
     const ttlSeconds = this.options.session.tokenTtlSeconds;
     const record = await this.startSession(profile, ttlSeconds);
@@ -89,7 +96,7 @@ export class FeishuSessionService {
    * The request's session (from `X-Feishu-Session` when sent, else the cookie), or `undefined`
    * when that is absent, tampered, expired or unknown.
    */
-  async get(request: Request): Promise<FeishuSessionRecord | undefined> {
+  async get(request: FeishuHttpRequest): Promise<FeishuSessionRecord | undefined> {
     const id = this.readSessionId(request);
     if (id === undefined) {
       return undefined;
@@ -102,7 +109,7 @@ export class FeishuSessionService {
   }
 
   /** Ends the session: deletes it, clears the cookie and forgets the user's stored tokens. */
-  async logout(request: Request, response: Response): Promise<void> {
+  async logout(request: FeishuHttpRequest, response: FeishuHttpResponse): Promise<void> {
     const id = this.readSessionId(request);
     if (id !== undefined) {
       const record = await this.store.getSession(id);
@@ -115,17 +122,17 @@ export class FeishuSessionService {
   }
 
   /** `true` when the request carries a session cookie, valid or not. */
-  hasCookie(request: Request): boolean {
-    return readCookie(request, this.options.session.cookieName) !== undefined;
+  hasCookie(request: FeishuHttpRequest): boolean {
+    return requestCookie(request, this.options.session.cookieName) !== undefined;
   }
 
   /** `true` when the request carries an `X-Feishu-Session` header, valid or not. */
-  hasSessionHeader(request: Request): boolean {
-    return request.headers[SESSION_HEADER] !== undefined;
+  hasSessionHeader(request: FeishuHttpRequest): boolean {
+    return requestHeader(request, FEISHU_SESSION_HEADER) !== undefined;
   }
 
   /** Removes the session cookie from the browser. */
-  clearCookie(response: Response): void {
+  clearCookie(response: FeishuHttpResponse): void {
     appendSetCookie(response, this.options.session.cookieName, '', 0, this.attributes);
   }
 
@@ -152,19 +159,19 @@ export class FeishuSessionService {
   }
 
   /** The header wins: a client that sends it means it, whatever cookies its web view holds. */
-  private readSessionId(request: Request): string | undefined {
+  private readSessionId(request: FeishuHttpRequest): string | undefined {
     return this.hasSessionHeader(request)
       ? this.readHeaderSessionId(request)
       : this.readCookieSessionId(request);
   }
 
-  private readHeaderSessionId(request: Request): string | undefined {
-    const signed = request.headers[SESSION_HEADER];
-    return typeof signed === 'string' ? this.unsignReference(signed) : undefined;
+  private readHeaderSessionId(request: FeishuHttpRequest): string | undefined {
+    const signed = requestHeader(request, FEISHU_SESSION_HEADER);
+    return signed === undefined ? undefined : this.unsignReference(signed);
   }
 
-  private readCookieSessionId(request: Request): string | undefined {
-    const signed = readCookie(request, this.options.session.cookieName);
+  private readCookieSessionId(request: FeishuHttpRequest): string | undefined {
+    const signed = requestCookie(request, this.options.session.cookieName);
     return signed === undefined ? undefined : this.unsignReference(signed);
   }
 

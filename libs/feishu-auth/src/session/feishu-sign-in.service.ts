@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Response } from 'express';
 import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+import type { FeishuHttpRequest, FeishuHttpResponse } from '../http/feishu-http.adapter.js';
 import type { FeishuSessionToken } from '../interfaces/feishu-session-token.interface.js';
 import { FeishuOAuthClient } from '../oauth/feishu-oauth.client.js';
 import { TokenService } from '../services/token.service.js';
@@ -53,8 +53,8 @@ export class FeishuSignInService {
    * Resolves to the session token for `'token'`, `undefined` for `'cookie'`.
    */
   async signIn(
-    request: FeishuAuthenticatedRequest,
-    response: Response,
+    request: FeishuAuthenticatedRequest<FeishuHttpRequest>,
+    response: FeishuHttpResponse,
     login: FeishuLoginResult,
     transport: FeishuSessionTransport = 'cookie',
   ): Promise<FeishuSessionToken | undefined> {

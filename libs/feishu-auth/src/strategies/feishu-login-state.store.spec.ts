@@ -1,4 +1,6 @@
-import type { Request } from 'express';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import type { PassportHttpRequest } from '../http/feishu-http.adapter.js';
 import { InMemoryTokenStore } from '../storage/in-memory-token.store.js';
 import { FeishuLoginStateStore, LOGIN_STATE_TTL_SECONDS } from './feishu-login-state.store.js';
 
@@ -6,15 +8,17 @@ const SECRETS = ['binding-secret-0123456789'];
 const COOKIE = 'feishu_session_login';
 
 function browserRequest(cookieHeader?: string) {
-  const headers = new Map<string, string | string[]>();
-  const res = {
-    getHeader: (name: string) => headers.get(name.toLowerCase()),
-    setHeader: (name: string, value: string | string[]) => headers.set(name.toLowerCase(), value),
+  const res = new ServerResponse(new IncomingMessage(new Socket()));
+  const req: PassportHttpRequest = {
+    headers: cookieHeader === undefined ? {} : { cookie: cookieHeader },
+    url: '/auth/feishu/login',
+    query: {},
+    body: undefined,
+    res,
   };
-  const req = { headers: cookieHeader === undefined ? {} : { cookie: cookieHeader }, res };
   return {
-    req: req as unknown as Request,
-    setCookies: () => (headers.get('set-cookie') ?? []) as string[],
+    req,
+    setCookies: () => (res.getHeader('set-cookie') ?? []) as string[],
   };
 }
 

@@ -1,13 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Request, Response } from 'express';
 import type {
   FeishuLoginState,
   FeishuTokenStore,
 } from '../interfaces/feishu-token-store.interface.js';
+import { requestCookie, type PassportHttpRequest } from '../http/feishu-http.adapter.js';
 import {
   appendSetCookie,
   randomId,
-  readCookie,
   signValue,
   unsignValue,
   type FeishuCookieAttributes,
@@ -53,7 +52,7 @@ export class FeishuLoginStateStore {
   constructor(private readonly options: FeishuLoginStateStoreOptions) {}
 
   store(
-    req: Request,
+    req: PassportHttpRequest,
     verifier: string | undefined,
     meta: FeishuLoginMeta | undefined,
     _oauthMeta: unknown,
@@ -65,7 +64,7 @@ export class FeishuLoginStateStore {
     );
   }
 
-  verify(req: Request, providedState: unknown, callback: VerifyCallback): void {
+  verify(req: PassportHttpRequest, providedState: unknown, callback: VerifyCallback): void {
     this.check(req, providedState).then(
       (result) =>
         'reason' in result
@@ -76,7 +75,7 @@ export class FeishuLoginStateStore {
   }
 
   private async save(
-    req: Request,
+    req: PassportHttpRequest,
     verifier: string | undefined,
     meta: FeishuLoginMeta | undefined,
   ): Promise<string> {
@@ -90,9 +89,9 @@ export class FeishuLoginStateStore {
       createdAt: this.options.clock(),
     };
     await this.options.store.setLoginState(state, LOGIN_STATE_TTL_SECONDS);
-    const response = req.res as Response;
+    // Written on the Node response Passport redirects with, so it leaves with the redirect.
     appendSetCookie(
-      response,
+      req.res,
       this.options.cookieName,
       signValue(binding, this.options.secrets),
       LOGIN_STATE_TTL_SECONDS,
@@ -102,7 +101,7 @@ export class FeishuLoginStateStore {
   }
 
   private async check(
-    req: Request,
+    req: PassportHttpRequest,
     providedState: unknown,
   ): Promise<FeishuLoginState | FeishuStateFailure> {
     if (typeof providedState !== 'string' || providedState.length === 0) {
@@ -122,8 +121,8 @@ export class FeishuLoginStateStore {
     return saved;
   }
 
-  private readBinding(req: Request): string | undefined {
-    const signed = readCookie(req, this.options.cookieName);
+  private readBinding(req: PassportHttpRequest): string | undefined {
+    const signed = requestCookie(req, this.options.cookieName);
     return signed === undefined ? undefined : unsignValue(signed, this.options.secrets);
   }
 
