@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { FeishuEmulator } from '@feishu-auth/emulator';
+import { FeishuEmulator, encryptEvent, signEvent } from '@feishu-auth/emulator';
 import { FEISHU_SESSION_HEADER, InMemoryTokenStore } from '@feishu-auth/nestjs';
 import {
   REDIRECT_URI,
@@ -10,6 +10,7 @@ import {
   createTestApp,
   startLogin,
 } from './helpers/feishu-login.helper.js';
+import { startStoreApp } from './helpers/feishu-core.helper.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 const LOGIN_URL = '/auth/feishu/login';
@@ -139,5 +140,63 @@ describe.each(HTTP_PLATFORMS)('Login, sessions and guards on %s (e2e)', (platfor
     } finally {
       await withRedirect.close();
     }
+  });
+});
+
+describe.each(HTTP_PLATFORMS)('The events endpoint on %s (e2e)', (platform) => {
+  let emulator: FeishuEmulator;
+  let app: INestApplication;
+  let encryptKey: string;
+  let verificationToken: string;
+
+  beforeEach(async () => {
+    emulator = await FeishuEmulator.start({ port: 0 });
+    ({ app, encryptKey, verificationToken } = await startStoreApp(emulator, platform));
+  });
+
+  afterEach(async () => {
+    await app.close();
+    await emulator.close();
+  });
+
+  /** Signed over the bytes as sent: spaces a re-serialised body would lose. */
+  function signed(challenge: string) {
+    const body = `{ "encrypt": ${JSON.stringify(
+      encryptEvent(
+        encryptKey,
+        JSON.stringify({ challenge, token: verificationToken, type: 'url_verification' }),
+      ),
+    )} }`;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = 'nonce-platform';
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-lark-request-timestamp': timestamp,
+        'x-lark-request-nonce': nonce,
+        'x-lark-signature': signEvent(timestamp, nonce, encryptKey, body),
+      },
+    };
+  }
+
+  it('should check the signature over the raw body and answer the challenge', async () => {
+    const { body, headers } = signed('platform-challenge');
+    const response = await request(app.getHttpServer())
+      .post('/feishu/events')
+      .set(headers)
+      .send(body);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ challenge: 'platform-challenge' });
+  });
+
+  it('should refuse a body changed after signing with 401 JSON', async () => {
+    const { body, headers } = signed('platform-challenge');
+    const response = await request(app.getHttpServer())
+      .post('/feishu/events')
+      .set(headers)
+      .send(body.replace('{ "encrypt"', '{"encrypt"'));
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ statusCode: 401 });
   });
 });

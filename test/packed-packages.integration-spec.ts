@@ -1,21 +1,24 @@
-import { cp, lstat, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CookieJar } from './support/cookie-jar.helper.js';
 import {
-  cleanEnv,
-  freePort,
-  run,
-  startBackground,
-  type Background,
-} from './support/processes.helper.js';
+  CONSUMER_INSTALLS,
+  inAppCode,
+  installConsumerApp,
+  startConsumerApp,
+  type ConsumerInstall,
+  type RunningConsumer,
+} from './support/consumer-app.js';
+import { run } from './support/processes.helper.js';
 
 /**
- * What a user does: build and `npm pack` both libraries, install the tarballs into a NestJS app in a
- * temporary directory outside the repository, compile it with `tsc --strict` against the published
- * `.d.ts`, start it against the packed emulator, and log in, call a guarded route and log out over HTTP.
+ * What a user does: build and `npm pack` both libraries, install the tarballs into NestJS apps in a
+ * temporary directory outside the repository (Nest 11 + CommonJS, Nest 12 + ESM), compile them with
+ * `tsc --strict` against the published `.d.ts`, start each on Express and on Fastify against the
+ * packed emulator, and log in, call a guarded route and log out over HTTP.
  */
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -68,7 +71,6 @@ const MINUTE = 60_000;
 
 let work: string;
 const packed = new Map<string, NpmPackResult>();
-const servers: Background[] = [];
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -136,7 +138,6 @@ beforeAll(async () => {
 }, 8 * MINUTE);
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
   if (work) await rm(work, { recursive: true, force: true });
 }, MINUTE);
 
@@ -243,7 +244,6 @@ describe('the packed @feishu-auth/nestjs', () => {
         '@nestjs/common',
         '@nestjs/core',
         '@nestjs/passport',
-        '@nestjs/schedule',
         'passport',
         'rxjs',
       ]),
@@ -255,12 +255,34 @@ describe('the packed @feishu-auth/nestjs', () => {
   });
 });
 
-describe('a NestJS app installed from the tarballs, outside the repository', () => {
-  let appDir: string;
+/**
+ * The compatibility matrix: Nest 11 + CommonJS and Nest 12 + ESM, each on Express and on Fastify.
+ * One install per Nest major (both platform packages in it; the platform is picked at boot), the
+ * two installs and compiles run at once.
+ */
+describe('NestJS apps installed from the tarballs, outside the repository', () => {
+  const appDirs = new Map<ConsumerInstall['profile'], string>();
+  const appDir = (install: ConsumerInstall) => appDirs.get(install.profile) ?? '';
 
-  it('asks for the NestJS versions the monorepo is built and tested with', async () => {
+  beforeAll(async () => {
+    const tarballs = Object.fromEntries(
+      libs.map((lib) => [lib.fixtureTarball, join(work, 'packs', packOf(lib).filename)]),
+    );
+    await Promise.all(
+      CONSUMER_INSTALLS.map(async (install) => {
+        const dir = join(work, `consumer-${install.profile}`);
+        appDirs.set(install.profile, dir);
+        await installConsumerApp(fixtureDir, install, dir, tarballs);
+        await run('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 3 * MINUTE });
+      }),
+    );
+  }, 10 * MINUTE);
+
+  it('asks the Nest 12 profile for the NestJS versions the monorepo is built and tested with', async () => {
     const root = await readJson<PackageManifest>(join(repoRoot, 'package.json'));
-    const fixture = await readJson<PackageManifest>(join(fixtureDir, 'package.json'));
+    const fixture = await readJson<PackageManifest>(
+      join(fixtureDir, 'profiles', 'nest12-esm', 'package.json'),
+    );
     const wanted = { ...fixture.dependencies, ...fixture.devDependencies };
     const drift = Object.entries(wanted)
       .filter(([name]) => !name.startsWith('@feishu-auth/'))
@@ -272,156 +294,148 @@ describe('a NestJS app installed from the tarballs, outside the repository', () 
     expect(drift).toEqual([]);
   });
 
-  it(
-    'installs with npm from the two tarballs and the public registry',
-    async () => {
-      appDir = join(work, 'consumer-app');
-      await cp(fixtureDir, appDir, { recursive: true });
-      await mkdir(join(appDir, 'packages'));
-      for (const lib of libs) {
-        await cp(
-          join(work, 'packs', packOf(lib).filename),
-          join(appDir, 'packages', lib.fixtureTarball),
-        );
-      }
-      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
-        cwd: appDir,
-        timeoutMs: 6 * MINUTE,
-      });
+  it('declares as peer ranges exactly the versions the profiles install, and nothing they do not', async () => {
+    const manifest = await readJson<PackageManifest>(
+      join(repoRoot, 'libs/feishu-auth/package.json'),
+    );
+    const profiles = await Promise.all(
+      CONSUMER_INSTALLS.map((install) =>
+        readJson<PackageManifest>(join(fixtureDir, 'profiles', install.profile, 'package.json')),
+      ),
+    );
+    const proven = (name: string) => [
+      ...new Set(
+        profiles.map(
+          (profile) => profile.dependencies?.[name] ?? profile.devDependencies?.[name] ?? '',
+        ),
+      ),
+    ];
+    const mismatches = Object.entries(manifest.peerDependencies ?? {})
+      .filter(
+        ([name]) => manifest.peerDependenciesMeta?.[name]?.optional !== true || proven(name)[0],
+      )
+      .filter(([name, range]) => range !== proven(name).join(' || '))
+      .map(
+        ([name, range]) => `${name}: peer ${range}, profiles install ${proven(name).join(' || ')}`,
+      );
+    expect(mismatches).toEqual([]);
+  });
 
+  describe.each(CONSUMER_INSTALLS)('Nest $nest + $moduleSystem', (install) => {
+    it('installed the tarballs as copies, with one copy of NestJS, and compiled with tsc --strict', async () => {
+      const dir = appDir(install);
       for (const lib of libs) {
-        const installed = join(appDir, 'node_modules', lib.name);
+        const installed = join(dir, 'node_modules', lib.name);
         // A copy unpacked from the tarball, not a link back into the monorepo.
         expect((await lstat(installed)).isSymbolicLink()).toBe(false);
-        expect((await readJson<PackageManifest>(join(installed, 'package.json'))).name).toBe(
-          lib.name,
-        );
       }
       // One copy of each peer: the library resolves the app's @nestjs/core, not one of its own.
       await expect(
-        lstat(join(appDir, 'node_modules', '@feishu-auth', 'nestjs', 'node_modules', '@nestjs')),
+        lstat(join(dir, 'node_modules', '@feishu-auth', 'nestjs', 'node_modules', '@nestjs')),
       ).rejects.toThrow();
-    },
-    7 * MINUTE,
-  );
-
-  it(
-    'compiles with tsc in strict mode against the published declarations',
-    async () => {
-      await run('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: appDir, timeoutMs: 3 * MINUTE });
-      const emitted = (await listFiles(join(appDir, 'dist'))).map((path) =>
-        path.slice(appDir.length + 1),
+      const core = await readJson<PackageManifest>(
+        join(dir, 'node_modules', '@nestjs', 'core', 'package.json'),
       );
-      expect(emitted).toEqual(expect.arrayContaining(['dist/main.js', 'dist/emulator.js']));
-    },
-    4 * MINUTE,
-  );
-
-  it(
-    'logs in through the emulator with login_hint, serves a route guarded with all three decorators, and logs out',
-    async () => {
-      const port = await freePort();
-      const appUrl = `http://127.0.0.1:${port}`;
-      const redirectUri = `${appUrl}/auth/feishu/callback`;
-
-      const emulator = await startBackground('node', ['dist/emulator.js'], {
-        cwd: appDir,
-        env: cleanEnv({ REDIRECT_URI: redirectUri }),
-        timeoutMs: 30_000,
-        ready: /^EMULATOR (\{.*\})$/m,
-      });
-      servers.push(emulator.process);
-      const feishu = JSON.parse(emulator.match[1] ?? '{}') as EmulatorInfo;
-
-      const app = await startBackground('node', ['dist/main.js'], {
-        cwd: appDir,
-        env: cleanEnv({
-          NODE_ENV: 'test',
-          PORT: String(port),
-          FEISHU_BASE_URL: feishu.url,
-          FEISHU_APP_ID: feishu.appId,
-          FEISHU_APP_SECRET: feishu.appSecret,
-          FEISHU_REDIRECT_URI: redirectUri,
-          SESSION_SECRET: 'consumer-app-session-secret-of-32-chars',
-        }),
-        timeoutMs: 30_000,
-        ready: /consumer-app listening on/,
-      });
-      servers.push(app.process);
-
-      const browser = new CookieJar();
-      const visit = async (url: string, init: RequestInit = {}): Promise<Response> => {
-        const response = await fetch(url, {
-          ...init,
-          redirect: 'manual',
-          headers: { cookie: browser.header() },
-          signal: AbortSignal.timeout(15_000),
-        });
-        browser.store(response);
-        return response;
-      };
-
-      const anonymous = await visit(`${appUrl}/me`);
-      expect(anonymous.status).toBe(401);
-      expect(await anonymous.json()).toEqual(
-        expect.objectContaining({ statusCode: 401, loginUrl: '/auth/feishu/login' }),
+      expect(core.version.split('.')[0]).toBe(String(install.nest));
+      const app = await readJson<{ type?: string }>(join(dir, 'package.json'));
+      expect(app.type === 'module' ? 'ESM' : 'CommonJS').toBe(install.moduleSystem);
+      const emitted = await listFiles(join(dir, 'dist'));
+      expect(emitted.map((path) => path.slice(dir.length + 1))).toEqual(
+        expect.arrayContaining(['dist/main.js', 'dist/emulator.js']),
       );
+    });
 
-      const login = await visit(`${appUrl}/auth/feishu/login`);
-      expect(login.status).toBe(302);
-      const authorize = new URL(login.headers.get('location') ?? '');
-      expect(`${authorize.origin}${authorize.pathname}`).toBe(
-        `${feishu.url}/open-apis/authen/v1/authorize`,
-      );
-      expect(authorize.searchParams.get('client_id')).toBe(feishu.appId);
-      expect(authorize.searchParams.get('redirect_uri')).toBe(redirectUri);
-      expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-      const state = authorize.searchParams.get('state');
-      expect(state).toBeTruthy();
-
-      authorize.searchParams.set('login_hint', feishu.user.openId);
-      const consent = await visit(authorize.href);
-      expect(consent.status).toBe(302);
-      const callback = new URL(consent.headers.get('location') ?? '');
-      expect(`${callback.origin}${callback.pathname}`).toBe(redirectUri);
-      expect(callback.searchParams.get('state')).toBe(state);
-      expect(callback.searchParams.get('code')).toBeTruthy();
-
-      const signedIn = await visit(callback.href);
-      expect(signedIn.status).toBe(302);
-      expect(signedIn.headers.get('location')).toBe('/me');
-      expect(browser.has('feishu_session')).toBe(true);
-
-      const me = await visit(`${appUrl}/me`);
-      expect(me.status).toBe(200);
-      expect(await me.json()).toEqual({
-        openId: feishu.user.openId,
-        name: feishu.user.name,
-        tenantKey: feishu.user.tenantKey,
-        userTokenOwner: feishu.user.openId,
-        tenantTokenReads: feishu.user.name,
-      });
-
-      const sessionCookie = browser.header();
-      const logout = await visit(`${appUrl}/auth/feishu/logout`, { method: 'POST' });
-      expect(logout.status).toBe(204);
-      expect(browser.has('feishu_session')).toBe(false);
-
-      // The session is gone on the server too: replaying the old cookie no longer signs in.
-      const replayed = await fetch(`${appUrl}/me`, {
-        headers: { cookie: sessionCookie },
-        signal: AbortSignal.timeout(15_000),
-      });
-      expect(replayed.status).toBe(401);
-    },
-    2 * MINUTE,
-  );
+    it.each(['express', 'fastify'] as const)(
+      'on %s: logs in by redirect and by in-app code, serves the guarded route by cookie and X-Feishu-Session, logs out, and leaves the host @Interval(100) at 10 ± 2 runs a second',
+      async (platform) => {
+        const consumer = await startConsumerApp(appDir(install), platform);
+        try {
+          await checkConsumer(consumer);
+        } finally {
+          await consumer.stop();
+        }
+      },
+      2 * MINUTE,
+    );
+  });
 });
 
-/** What the consumer's `dist/emulator.js` prints once it listens. */
-interface EmulatorInfo {
-  url: string;
-  appId: string;
-  appSecret: string;
-  user: { openId: string; name: string; tenantKey: string };
+async function checkConsumer({ appUrl, redirectUri, feishu }: RunningConsumer): Promise<void> {
+  const browser = new CookieJar();
+  const visit = async (url: string, init: RequestInit = {}): Promise<Response> => {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { cookie: browser.header(), ...(init.headers as Record<string, string>) },
+      signal: AbortSignal.timeout(15_000),
+    });
+    browser.store(response);
+    return response;
+  };
+  const expectedMe = {
+    openId: feishu.user.openId,
+    name: feishu.user.name,
+    tenantKey: feishu.user.tenantKey,
+    userTokenOwner: feishu.user.openId,
+    tenantTokenReads: feishu.user.name,
+  };
+
+  const anonymous = await visit(`${appUrl}/me`);
+  expect(anonymous.status).toBe(401);
+  expect(await anonymous.json()).toEqual(
+    expect.objectContaining({ statusCode: 401, loginUrl: '/auth/feishu/login' }),
+  );
+
+  // The redirect login, with the session cookie.
+  const login = await visit(`${appUrl}/auth/feishu/login`);
+  expect(login.status).toBe(302);
+  const authorize = new URL(login.headers.get('location') ?? '');
+  expect(`${authorize.origin}${authorize.pathname}`).toBe(
+    `${feishu.url}/open-apis/authen/v1/authorize`,
+  );
+  expect(authorize.searchParams.get('client_id')).toBe(feishu.appId);
+  expect(authorize.searchParams.get('redirect_uri')).toBe(redirectUri);
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  authorize.searchParams.set('login_hint', feishu.user.openId);
+  const consent = await visit(authorize.href);
+  expect(consent.status).toBe(302);
+  const signedIn = await visit(consent.headers.get('location') ?? '');
+  expect(signedIn.status).toBe(302);
+  expect(signedIn.headers.get('location')).toBe('/me');
+  expect(browser.has('feishu_session')).toBe(true);
+  const me = await visit(`${appUrl}/me`);
+  expect(me.status).toBe(200);
+  expect(await me.json()).toEqual(expectedMe);
+  const sessionCookie = browser.header();
+  const logout = await visit(`${appUrl}/auth/feishu/logout`, { method: 'POST' });
+  expect(logout.status).toBe(204);
+  expect(browser.has('feishu_session')).toBe(false);
+  const replayed = await fetch(`${appUrl}/me`, { headers: { cookie: sessionCookie } });
+  expect(replayed.status).toBe(401);
+
+  // The in-app login, with a session token sent back as X-Feishu-Session.
+  const codeLogin = await fetch(`${appUrl}/auth/feishu/code`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: await inAppCode(feishu), session: 'token' }),
+  });
+  expect(codeLogin.status).toBe(200);
+  const { sessionToken, name } = (await codeLogin.json()) as { sessionToken: string; name: string };
+  expect(name).toBe(feishu.user.name);
+  const withToken = { 'x-feishu-session': sessionToken };
+  const meByToken = await fetch(`${appUrl}/me`, { headers: withToken });
+  expect(meByToken.status).toBe(200);
+  expect(await meByToken.json()).toEqual(expectedMe);
+  const tokenLogout = await fetch(`${appUrl}/auth/feishu/logout`, {
+    method: 'POST',
+    headers: withToken,
+  });
+  expect(tokenLogout.status).toBe(204);
+  expect((await fetch(`${appUrl}/me`, { headers: withToken })).status).toBe(401);
+
+  // The host's own scheduled job runs once per interval, not twice.
+  const heartbeat = await fetch(`${appUrl}/heartbeat/second`);
+  const { runs } = (await heartbeat.json()) as { runs: number };
+  expect(runs).toBeGreaterThanOrEqual(8);
+  expect(runs).toBeLessThanOrEqual(12);
 }

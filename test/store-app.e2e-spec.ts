@@ -6,10 +6,13 @@ import {
   FeishuTokenStore,
   TokenService,
 } from '@feishu-auth/nestjs';
-import { emulatorOptions, STORE_APP, startCoreApp } from './helpers/feishu-core.helper.js';
+import {
+  STORE_APP,
+  STORE_EVENTS_PATH as EVENTS_PATH,
+  startStoreApp,
+} from './helpers/feishu-core.helper.js';
 
 const TENANT = 'tenant_emulator_1';
-const EVENTS_PATH = 'feishu/events';
 
 describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest app)', () => {
   let emulator: FeishuEmulator;
@@ -20,17 +23,8 @@ describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest a
 
   beforeEach(async () => {
     emulator = await FeishuEmulator.start();
-    const storeApp = emulator.apps.find((candidate) => candidate.appId === STORE_APP.appId)!;
-    encryptKey = storeApp.encryptKey!;
-    verificationToken = storeApp.verificationToken;
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, {
-        ...STORE_APP,
-        appType: 'store',
-        events: { encryptKey, verificationToken },
-      }),
-      { eventsPath: EVENTS_PATH },
-    ));
+    let storeApp: FeishuEmulator['apps'][number];
+    ({ app, storeApp, encryptKey, verificationToken } = await startStoreApp(emulator));
     await app.listen(0, '127.0.0.1');
     eventsUrl = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/${EVENTS_PATH}`;
     emulator.addApp({ ...storeApp, eventUrl: eventsUrl });

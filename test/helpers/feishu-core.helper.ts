@@ -2,6 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { FeishuAuthModule, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
+import { createPlatformApp, type HttpPlatform } from '../support/http-platform.js';
 
 export const SELF_BUILT = {
   appId: 'cli_emulator_selfbuilt',
@@ -29,12 +30,38 @@ export function emulatorOptions(
 /** A Nest application with FeishuAuthModule only, initialised (lifecycle hooks run). */
 export async function startCoreApp(
   options: FeishuAuthModuleOptions,
-  extras: { eventsPath?: string } = {},
+  extras: { eventsPath?: string; platform?: HttpPlatform } = {},
 ): Promise<{ app: INestApplication; moduleRef: TestingModule }> {
+  const { platform = 'express', ...moduleExtras } = extras;
   const moduleRef = await Test.createTestingModule({
-    imports: [FeishuAuthModule.forRoot({ ...options, ...extras })],
+    imports: [FeishuAuthModule.forRoot({ ...options, ...moduleExtras })],
   }).compile();
-  const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
-  await app.init();
+  const app = await createPlatformApp(moduleRef, platform, { rawBody: true, logger: false });
   return { app, moduleRef };
 }
+
+/** The emulator's store app with its events route (signed, encrypted) mounted at `/feishu/events`. */
+export async function startStoreApp(
+  emulator: FeishuEmulator,
+  platform: HttpPlatform = 'express',
+): Promise<{
+  app: INestApplication;
+  storeApp: FeishuEmulator['apps'][number];
+  encryptKey: string;
+  verificationToken: string;
+}> {
+  const storeApp = emulator.apps.find((candidate) => candidate.appId === STORE_APP.appId)!;
+  const encryptKey = storeApp.encryptKey!;
+  const verificationToken = storeApp.verificationToken;
+  const { app } = await startCoreApp(
+    emulatorOptions(emulator, {
+      ...STORE_APP,
+      appType: 'store',
+      events: { encryptKey, verificationToken },
+    }),
+    { eventsPath: STORE_EVENTS_PATH, platform },
+  );
+  return { app, storeApp, encryptKey, verificationToken };
+}
+
+export const STORE_EVENTS_PATH = 'feishu/events';
