@@ -16,6 +16,7 @@ const CONNECTIONS = 10;
 const ROUND_SECONDS = 5;
 const ROUNDS = 4;
 const WARMUP_SECONDS = 2;
+const PLATFORMS: Platform[] = ['Express', 'Fastify'];
 const GOALS = {
   'in memory': { ratio: 0.95, guardMicros: 10 },
   Redis: { ratio: 0.85, guardMicros: undefined },
@@ -31,7 +32,10 @@ interface RouteFigures {
   redisCommandsPerRequest?: number;
 }
 
+type Platform = 'Express' | 'Fastify';
+
 interface StoreRun {
+  platform: Platform;
   store: StoreName;
   baseline: RouteFigures;
   guarded: RouteFigures;
@@ -113,12 +117,14 @@ function medians(rounds: RoundFigures[]): RouteFigures {
 /** Interleaved rounds (baseline, guarded, baseline, guarded …) on one instance; medians per route. */
 async function measure(
   emulator: EmulatorProcess,
+  platform: Platform,
   store: StoreName,
   redisUrl: string | undefined,
 ): Promise<StoreRun> {
   if (redisUrl) await flushRedis(redisUrl);
   const [instance] = await startInstances(1, `guard-${store}`, emulator.url, {
     REDIS_URL: redisUrl,
+    INSTANCE_PLATFORM: platform.toLowerCase(),
   });
   const redis = redisUrl ? new Redis(redisUrl) : undefined;
   try {
@@ -138,7 +144,7 @@ async function measure(
       baseline.push(await round(instance!, '/baseline', cookie, redis));
       guarded.push(await round(instance!, '/me', cookie, redis));
     }
-    return { store, baseline: medians(baseline), guarded: medians(guarded) };
+    return { platform, store, baseline: medians(baseline), guarded: medians(guarded) };
   } finally {
     redis?.disconnect();
     await stopInstances([instance!]);
@@ -161,11 +167,12 @@ function verdict(run: StoreRun): string {
       `the guard's CPU ≤ ${goal.guardMicros} µs per request: ${micros <= goal.guardMicros ? 'met' : 'not met'} (${fmt(micros, 1)} µs)`,
     );
   }
-  return `${run.store}: ${parts.join('; ')}.`;
+  return `${run.platform}, ${run.store}: ${parts.join('; ')}.`;
 }
 
 function rows(run: StoreRun): string[][] {
   const row = (route: string, figures: RouteFigures, ratioCell: string, guardCell: string) => [
+    run.platform,
     run.store,
     route,
     fmt(figures.requestsPerSecond),
@@ -191,14 +198,15 @@ function rows(run: StoreRun): string[][] {
 export async function guardOverhead(redis: RedisServer): Promise<Section> {
   const emulator = await EmulatorProcess.start();
   try {
-    const runs = [
-      await measure(emulator, 'in memory', undefined),
-      await measure(emulator, 'Redis', redis.url),
-    ];
+    const runs: StoreRun[] = [];
+    for (const platform of PLATFORMS) {
+      runs.push(await measure(emulator, platform, 'in memory', undefined));
+      runs.push(await measure(emulator, platform, 'Redis', redis.url));
+    }
     return {
       title: '1. Guard overhead',
       method:
-        'One instance-app process (`test/fixtures/instance-app`, Express) per store; autocannon in ' +
+        'One instance-app process (`test/fixtures/instance-app`) per platform and store; autocannon in ' +
         `the runner with ${CONNECTIONS} keep-alive connections carrying a signed-in session cookie. ` +
         `After a ${WARMUP_SECONDS} s warm-up of each route, ${ROUNDS} interleaved rounds of ` +
         `${ROUND_SECONDS} s (baseline, guarded, baseline, guarded …); each figure is the median over ` +
@@ -211,6 +219,7 @@ export async function guardOverhead(redis: RedisServer): Promise<Section> {
         "per request: `INFO commandstats` calls over the round (the scheduler's ticks included).",
       table: {
         head: [
+          'platform',
           'store',
           'route',
           'req/s',
