@@ -4,6 +4,7 @@ import request from 'supertest';
 import { type EmulatorUser, FeishuEmulator } from '@feishu-auth/emulator';
 import { FeishuStoreUnavailableError, InMemoryTokenStore } from '@feishu-auth/nestjs';
 import { createTestApp, login, type CookieJar } from './helpers/feishu-login.helper.js';
+import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 const LOGIN_URL = '/auth/feishu/login';
 const OTHER_APP = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };
@@ -33,7 +34,7 @@ class FlakyTokenStore extends InMemoryTokenStore {
   }
 }
 
-describe('FeishuAuthGuard (e2e)', () => {
+describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
   let emulator: FeishuEmulator;
   let now: number;
   let store: FlakyTokenStore;
@@ -47,6 +48,7 @@ describe('FeishuAuthGuard (e2e)', () => {
     store = new FlakyTokenStore({ clock: () => now });
     server = await createTestApp({
       emulator,
+      platform,
       overrides: {
         store,
         clock: () => now,
@@ -81,6 +83,7 @@ describe('FeishuAuthGuard (e2e)', () => {
     const otherStore = new InMemoryTokenStore({ clock: () => now });
     const other = await createTestApp({
       emulator,
+      platform,
       overrides: { ...OTHER_APP, store: otherStore, clock: () => now },
     });
     apps.push(other);
@@ -203,6 +206,7 @@ describe('FeishuAuthGuard (e2e)', () => {
     const { accessToken } = await signedIn();
     const impatient = await createTestApp({
       emulator,
+      platform,
       overrides: { store, clock: () => now, http: { timeoutMs: 200, retries: 0 } },
     });
     apps.push(impatient);

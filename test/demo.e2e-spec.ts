@@ -6,6 +6,7 @@ import request from 'supertest';
 import { TokenService } from '@feishu-auth/nestjs';
 import { startDemo, type RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
 import { DemoConfigError } from '../apps/demo/src/demo.config.js';
+import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 const ZHANG_SAN = 'ou_78aeb5207746c1ae408063a8c9741149';
 
@@ -26,13 +27,13 @@ async function signIn(demo: RunningDemo, openId: string): Promise<Agent> {
   return agent;
 }
 
-describe('demo app on the embedded emulator', () => {
+describe.each(HTTP_PLATFORMS)('demo app on %s on the embedded emulator', (platform) => {
   let demo: RunningDemo;
   const banner: string[] = [];
 
   beforeAll(async () => {
     demo = await startDemo({
-      env: {},
+      env: { DEMO_PLATFORM: platform },
       port: 0,
       emulatorPort: 0,
       print: (line) => banner.push(line),
@@ -229,6 +230,14 @@ describe('demo configuration', () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+
+  it('should refuse an unknown DEMO_PLATFORM, naming the two it runs on', async () => {
+    const attempt = startDemo({ env: { DEMO_PLATFORM: 'koa' }, port: 0, logger: false });
+    await expect(attempt).rejects.toThrow(DemoConfigError);
+    await expect(attempt).rejects.toThrow(
+      'DEMO_PLATFORM must be "express" or "fastify" (got "koa").',
+    );
   });
 
   it('should refuse FEISHU_DOMAIN alone, naming the three missing variables', async () => {

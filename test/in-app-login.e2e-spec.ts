@@ -28,6 +28,7 @@ import {
   type FeishuProfile,
 } from '@feishu-auth/nestjs';
 import { NO_OFFLINE, SELF_BUILT, moduleOptions } from './helpers/feishu-login.helper.js';
+import { HTTP_PLATFORMS, createPlatformApp, type HttpPlatform } from './support/http-platform.js';
 
 /** The back end of the in-app login, as docs/in-app-login.md shows it. */
 @Controller('auth/feishu')
@@ -89,6 +90,7 @@ class CapturingLogger implements LoggerService {
 async function createInAppApp(
   options: FeishuAuthModuleOptions,
   logger: LoggerService,
+  platform: HttpPlatform,
 ): Promise<INestApplication> {
   @Module({
     imports: [FeishuAuthModule.forRoot(options)],
@@ -97,9 +99,7 @@ async function createInAppApp(
   class InAppTestModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [InAppTestModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger });
-  await app.init();
-  return app;
+  return createPlatformApp(moduleRef, platform, { logger });
 }
 
 /** The emulator's control call that stands in for the client's `requestAccess` JSAPI. */
@@ -131,462 +131,456 @@ function sessionCookie(response: request.Response): string | undefined {
   return line?.split(';')[0];
 }
 
-describe('In-app login: a code from the Feishu client becomes a session (e2e)', () => {
-  let emulator: FeishuEmulator;
-  let now: number;
-  let store: InMemoryTokenStore;
-  let logger: CapturingLogger;
-  let app: INestApplication;
-  let openId: string;
-  let userName: string;
+describe.each(HTTP_PLATFORMS)(
+  'In-app login on %s: a code from the Feishu client becomes a session (e2e)',
+  (platform) => {
+    let emulator: FeishuEmulator;
+    let now: number;
+    let store: InMemoryTokenStore;
+    let logger: CapturingLogger;
+    let app: INestApplication;
+    let openId: string;
+    let userName: string;
 
-  const exchanges = () => emulator.stats()['token.v2.authorization_code'] ?? 0;
-  const userInfoCalls = () => emulator.stats()['user_info'] ?? 0;
-  const selfBuiltCode = (scopes = ['offline_access']) =>
-    requestAccessCode(emulator, { appId: SELF_BUILT.appId, openId, scopes });
-
-  beforeEach(async () => {
-    now = Date.now();
-    emulator = await FeishuEmulator.start({ port: 0, clock: () => now });
-    store = new InMemoryTokenStore({ clock: () => now });
-    logger = new CapturingLogger();
-    app = await createInAppApp(moduleOptions(emulator, { store, clock: () => now }), logger);
-    openId = emulator.users[0].openId;
-    userName = emulator.users[0].name;
-  });
-
-  afterEach(async () => {
-    await app.close();
-    await emulator.close();
-  });
-
-  /** A refused sign-in: 4xx JSON with a reason and no session, no stored tokens, no code echoed. */
-  async function expectRefused(
-    response: request.Response,
-    status: number,
-    reason: string,
-    code?: string,
-  ): Promise<void> {
-    expect(response.status).toBe(status);
-    expect(response.headers['content-type']).toMatch(/application\/json/);
-    expect(response.body).toMatchObject({ statusCode: status, reason });
-    expect(typeof response.body.message).toBe('string');
-    expect(sessionCookie(response)).toBeUndefined();
-    if (code !== undefined) {
-      expect(JSON.stringify(response.body)).not.toContain(code);
-    }
-    await expect(store.getUserToken(openId)).resolves.toBeUndefined();
-  }
-
-  describe('with the session cookie (web app in the Feishu client)', () => {
-    it('should sign in with a code and serve GET /me from the session cookie', async () => {
-      const code = await selfBuiltCode();
-
-      const signIn = await postCode(app, { code });
-
-      expect(signIn.status).toBe(200);
-      expect(signIn.body).toEqual({ name: userName, openId });
-      const cookie = sessionCookie(signIn);
-      expect(cookie).toBeDefined();
-      expect(String(signIn.headers['set-cookie'])).toMatch(/HttpOnly/i);
-      const me = await request(app.getHttpServer()).get('/me').set('Cookie', cookie!);
-      expect(me.status).toBe(200);
-      expect(me.body).toMatchObject({ name: userName, openId, mode: 'session' });
-      expect(me.body.token).toBeGreaterThan(0);
-      const stored = await store.getUserToken(openId);
-      expect(stored?.refreshToken).toEqual(expect.any(String));
-      expect(exchanges()).toBe(1);
-      expect(userInfoCalls()).toBe(1);
-    });
-
-    it('should exchange the code without redirect_uri, so a code bound to another URI still works', async () => {
-      // If the library sent its configured redirect URI, Feishu would refuse this code with 20071.
-      const otherUri = 'http://localhost:3000/in-app/other';
-      emulator.addRedirectUri(SELF_BUILT.appId, otherUri);
-      const code = await requestAccessCode(emulator, {
-        appId: SELF_BUILT.appId,
-        openId,
-        redirectUri: otherUri,
-      });
-
-      const signIn = await postCode(app, { code });
-
-      expect(signIn.status).toBe(200);
-      expect(exchanges()).toBe(1);
-    });
-
-    it('should refuse a code of the redirect login, which PKCE binds to a verifier this endpoint never sends', async () => {
-      // A code leaked from a redirect callback (a log, a Referer) cannot sign anyone in here.
-      const verifier = randomBytes(32).toString('base64url');
-      const code = emulator.issueAuthorizationCode({
-        appId: SELF_BUILT.appId,
-        openId,
-        scopes: ['offline_access'],
-        codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
-        codeChallengeMethod: 'S256',
-      });
-
-      const signIn = await postCode(app, { code });
-
-      await expectRefused(signIn, 400, 'pkce_mismatch', code);
-      expect(exchanges()).toBe(1);
-      expect(userInfoCalls()).toBe(0);
-    });
-
-    it('should refuse a replayed code with the single-use hint and keep the first session', async () => {
-      const code = await selfBuiltCode();
-      const first = await postCode(app, { code });
-      expect(first.status).toBe(200);
-      const stored = await store.getUserToken(openId);
-
-      const replay = await postCode(app, { code });
-
-      expect(replay.status).toBe(400);
-      expect(replay.body).toMatchObject({ statusCode: 400, reason: 'code_invalid' });
-      expect(replay.body.hint).toMatch(/single use/);
-      expect(JSON.stringify(replay.body)).not.toContain(code);
-      expect(sessionCookie(replay)).toBeUndefined();
-      await expect(store.getUserToken(openId)).resolves.toEqual(stored);
-      const me = await request(app.getHttpServer()).get('/me').set('Cookie', sessionCookie(first)!);
-      expect(me.status).toBe(200);
-      expect(exchanges()).toBe(2);
-      expect(userInfoCalls()).toBe(1);
-    });
-
-    it('should refuse a code of another app with code_app_mismatch and the hint, before reading a profile', async () => {
-      const code = await requestAccessCode(emulator, { appId: NO_OFFLINE.appId, openId });
-
-      const response = await postCode(app, { code });
-
-      await expectRefused(response, 400, 'code_app_mismatch', code);
-      expect(response.body.hint).toMatch(/another app/);
-      expect(exchanges()).toBe(1);
-      expect(userInfoCalls()).toBe(0);
-    });
-
-    it('should refuse a code older than 5 minutes with code_expired', async () => {
-      const code = await selfBuiltCode();
-      now += 301_000;
-
-      const response = await postCode(app, { code });
-
-      await expectRefused(response, 400, 'code_expired', code);
-      expect(exchanges()).toBe(1);
-    });
-
-    it('should accept a code just under 5 minutes old', async () => {
-      const code = await selfBuiltCode();
-      now += 299_000;
-
-      expect((await postCode(app, { code })).status).toBe(200);
-    });
-  });
-
-  describe('with a session token (clients that keep no cookies)', () => {
-    it('should answer a session token instead of a cookie, accepted as X-Feishu-Session', async () => {
-      const code = await selfBuiltCode();
-
-      const signIn = await postCode(app, { code, session: 'token' });
-
-      expect(signIn.status).toBe(200);
-      expect(sessionCookie(signIn)).toBeUndefined();
-      expect(signIn.body).toMatchObject({
-        name: userName,
-        openId,
-        expiresIn: 7200,
-        header: 'X-Feishu-Session',
-      });
-      const { sessionToken } = signIn.body as { sessionToken: string };
-      const stored = await store.getUserToken(openId);
-      expect(sessionToken).not.toContain(stored!.accessToken);
-      expect(sessionToken).not.toContain(stored!.refreshToken!);
-      const me = await request(app.getHttpServer())
-        .get('/me')
-        .set('X-Feishu-Session', sessionToken);
-      expect(me.status).toBe(200);
-      expect(me.body).toMatchObject({ name: userName, mode: 'session' });
-    });
-
-    it('should end the session token after session.tokenTtlSeconds', async () => {
-      const code = await selfBuiltCode();
-      const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
-        sessionToken: string;
-      };
-      now += 7201_000;
-
-      const me = await request(app.getHttpServer())
-        .get('/me')
-        .set('X-Feishu-Session', sessionToken);
-
-      expect(me.status).toBe(401);
-      expect(me.body.reason).toMatch(/X-Feishu-Session token is invalid, expired or unknown/);
-      expect(me.body.loginUrl).toBe('/auth/feishu/login');
-    });
-
-    it('should refuse a tampered session token with 401', async () => {
-      const code = await selfBuiltCode();
-      const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
-        sessionToken: string;
-      };
-      const tampered = `${sessionToken.slice(0, -2)}${sessionToken.endsWith('AA') ? 'BB' : 'AA'}`;
-
-      const me = await request(app.getHttpServer()).get('/me').set('X-Feishu-Session', tampered);
-
-      expect(me.status).toBe(401);
-    });
-
-    it('should prefer X-Feishu-Session over an Authorization header the client also sends', async () => {
-      const code = await selfBuiltCode();
-      const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
-        sessionToken: string;
-      };
-      const userInfoBefore = userInfoCalls();
-
-      const me = await request(app.getHttpServer())
-        .get('/me')
-        .set('X-Feishu-Session', sessionToken)
-        .set('Authorization', 'Bearer not-a-feishu-token');
-
-      expect(me.status).toBe(200);
-      expect(userInfoCalls()).toBe(userInfoBefore);
-    });
-
-    it('should end the session on logout with X-Feishu-Session', async () => {
-      const code = await selfBuiltCode();
-      const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
-        sessionToken: string;
-      };
-
-      const logout = await request(app.getHttpServer())
-        .post('/auth/feishu/logout')
-        .set('X-Feishu-Session', sessionToken);
-      const me = await request(app.getHttpServer())
-        .get('/me')
-        .set('X-Feishu-Session', sessionToken);
-
-      expect(logout.status).toBe(204);
-      expect(me.status).toBe(401);
-      await expect(store.getUserToken(openId)).resolves.toBeUndefined();
-    });
-
-    it('should cap session.tokenTtlSeconds at session.ttlSeconds', async () => {
-      const short = await createInAppApp(
-        moduleOptions(emulator, {
-          store,
-          clock: () => now,
-          session: { secret: 'another-session-secret-0123456789', ttlSeconds: 600 },
-        }),
+    const exchanges = () => emulator.stats()['token.v2.authorization_code'] ?? 0;
+    const userInfoCalls = () => emulator.stats()['user_info'] ?? 0;
+    /** Another app on the same emulator, store, clock and logger, with other options. */
+    const appWith = (overrides: Partial<FeishuAuthModuleOptions>) =>
+      createInAppApp(
+        moduleOptions(emulator, { store, clock: () => now, ...overrides }),
         logger,
+        platform,
       );
-      try {
-        const code = await selfBuiltCode();
-        const signIn = await postCode(short, { code, session: 'token' });
-        expect(signIn.body.expiresIn).toBe(600);
-      } finally {
-        await short.close();
-      }
-    });
-  });
+    const selfBuiltCode = (scopes = ['offline_access']) =>
+      requestAccessCode(emulator, { appId: SELF_BUILT.appId, openId, scopes });
 
-  describe('with a bad body, refused before Feishu is called', () => {
-    const badBodies: [string, unknown][] = [
-      ['an empty body', undefined],
-      ['an empty object', {}],
-      ['an empty code', { code: '' }],
-      ['a code that is not a string', { code: 42 }],
-      ['a code array', { code: ['a', 'b'] }],
-      ['a JSON array', ['code']],
-      ['an unknown session transport', { code: 'abc', session: 'jwt' }],
-    ];
-
-    it.each(badBodies)('should answer 400 invalid_code_request for %s', async (_name, body) => {
-      const response =
-        body === undefined
-          ? await request(app.getHttpServer()).post('/auth/feishu/code')
-          : await postCode(app, body);
-
-      await expectRefused(response, 400, 'invalid_code_request');
-      expect(exchanges()).toBe(0);
+    beforeEach(async () => {
+      now = Date.now();
+      emulator = await FeishuEmulator.start({ port: 0, clock: () => now });
+      store = new InMemoryTokenStore({ clock: () => now });
+      logger = new CapturingLogger();
+      app = await appWith({});
+      openId = emulator.users[0].openId;
+      userName = emulator.users[0].name;
     });
 
-    it('should answer 400 invalid_code_request for a form post (only JSON signs in)', async () => {
-      const code = await selfBuiltCode();
-
-      const response = await request(app.getHttpServer())
-        .post('/auth/feishu/code')
-        .type('form')
-        .send({ code });
-
-      await expectRefused(response, 400, 'invalid_code_request', code);
-      expect(exchanges()).toBe(0);
+    afterEach(async () => {
+      await app.close();
+      await emulator.close();
     });
 
-    it('should answer 400 invalid_code_request for a text/plain body (a cross-site form cannot sign in)', async () => {
-      const code = await selfBuiltCode();
-
-      const response = await request(app.getHttpServer())
-        .post('/auth/feishu/code')
-        .set('Content-Type', 'text/plain')
-        .send(JSON.stringify({ code }));
-
-      await expectRefused(response, 400, 'invalid_code_request', code);
-      expect(exchanges()).toBe(0);
-    });
-
-    it.each([
-      ['longer than 512 characters', 'a'.repeat(513)],
-      ['with characters outside [A-Za-z0-9_-]', 'abc.def'],
-      ['with a space', 'abc def'],
-      ['with a non-ASCII letter', 'abcé'],
-    ])('should answer 400 malformed_code for a code %s', async (_name, code) => {
-      const response = await postCode(app, { code });
-
-      await expectRefused(response, 400, 'malformed_code', code);
-      expect(exchanges()).toBe(0);
-    });
-
-    it('should pass a 512-character code on to Feishu (which does not know it)', async () => {
-      const response = await postCode(app, { code: 'a'.repeat(512) });
-
-      await expectRefused(response, 400, 'code_invalid');
-      expect(exchanges()).toBe(1);
-    });
-
-    it('should answer 400 JSON for a body that is not valid JSON', async () => {
-      const response = await request(app.getHttpServer())
-        .post('/auth/feishu/code')
-        .set('Content-Type', 'application/json')
-        .send('{"code": "abc"');
-
-      expect(response.status).toBe(400);
-      expect(response.headers['content-type']).toMatch(/application\/json/);
-      expect(response.body).toMatchObject({ statusCode: 400 });
-      expect(exchanges()).toBe(0);
-    });
-  });
-
-  describe('when Feishu fails', () => {
-    it.each([
-      ['503 when the token endpoint is unavailable', { status: 503 }, 503],
-      [
-        '503 when the token endpoint says 20072 (temporarily unavailable)',
-        { status: 503, code: 20072 },
-        503,
-      ],
-      ['503 when the token endpoint rate limits', { status: 429, code: 99991400 }, 503],
-      ['502 when the token endpoint has a server error', { status: 500, code: 20050 }, 502],
-      ['502 when the token endpoint answers a malformed body', { malformedBody: true }, 502],
-      ['503 when the connection is reset', { resetConnection: true }, 503],
-    ])('should answer %s, with no session', async (_name, fault, status) => {
-      const code = await selfBuiltCode();
-      emulator.failNext({ endpoint: 'token.v2', ...fault });
-
-      const response = await postCode(app, { code });
-
+    /** A refused sign-in: 4xx JSON with a reason and no session, no stored tokens, no code echoed. */
+    async function expectRefused(
+      response: request.Response,
+      status: number,
+      reason: string,
+      code?: string,
+    ): Promise<void> {
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toMatch(/application\/json/);
+      expect(response.body).toMatchObject({ statusCode: status, reason });
+      expect(typeof response.body.message).toBe('string');
       expect(sessionCookie(response)).toBeUndefined();
-      expect(JSON.stringify(response.body)).not.toContain(code);
+      if (code !== undefined) {
+        expect(JSON.stringify(response.body)).not.toContain(code);
+      }
       await expect(store.getUserToken(openId)).resolves.toBeUndefined();
-      // The shared test options turn retries off, so each fault is answered after one exchange.
-      expect(exchanges()).toBe(1);
+    }
+
+    describe('with the session cookie (web app in the Feishu client)', () => {
+      it('should sign in with a code and serve GET /me from the session cookie', async () => {
+        const code = await selfBuiltCode();
+
+        const signIn = await postCode(app, { code });
+
+        expect(signIn.status).toBe(200);
+        expect(signIn.body).toEqual({ name: userName, openId });
+        const cookie = sessionCookie(signIn);
+        expect(cookie).toBeDefined();
+        expect(String(signIn.headers['set-cookie'])).toMatch(/HttpOnly/i);
+        const me = await request(app.getHttpServer()).get('/me').set('Cookie', cookie!);
+        expect(me.status).toBe(200);
+        expect(me.body).toMatchObject({ name: userName, openId, mode: 'session' });
+        expect(me.body.token).toBeGreaterThan(0);
+        const stored = await store.getUserToken(openId);
+        expect(stored?.refreshToken).toEqual(expect.any(String));
+        expect(exchanges()).toBe(1);
+        expect(userInfoCalls()).toBe(1);
+      });
+
+      it('should exchange the code without redirect_uri, so a code bound to another URI still works', async () => {
+        // If the library sent its configured redirect URI, Feishu would refuse this code with 20071.
+        const otherUri = 'http://localhost:3000/in-app/other';
+        emulator.addRedirectUri(SELF_BUILT.appId, otherUri);
+        const code = await requestAccessCode(emulator, {
+          appId: SELF_BUILT.appId,
+          openId,
+          redirectUri: otherUri,
+        });
+
+        const signIn = await postCode(app, { code });
+
+        expect(signIn.status).toBe(200);
+        expect(exchanges()).toBe(1);
+      });
+
+      it('should refuse a code of the redirect login, which PKCE binds to a verifier this endpoint never sends', async () => {
+        // A code leaked from a redirect callback (a log, a Referer) cannot sign anyone in here.
+        const verifier = randomBytes(32).toString('base64url');
+        const code = emulator.issueAuthorizationCode({
+          appId: SELF_BUILT.appId,
+          openId,
+          scopes: ['offline_access'],
+          codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+          codeChallengeMethod: 'S256',
+        });
+
+        const signIn = await postCode(app, { code });
+
+        await expectRefused(signIn, 400, 'pkce_mismatch', code);
+        expect(exchanges()).toBe(1);
+        expect(userInfoCalls()).toBe(0);
+      });
+
+      it('should refuse a replayed code with the single-use hint and keep the first session', async () => {
+        const code = await selfBuiltCode();
+        const first = await postCode(app, { code });
+        expect(first.status).toBe(200);
+        const stored = await store.getUserToken(openId);
+
+        const replay = await postCode(app, { code });
+
+        expect(replay.status).toBe(400);
+        expect(replay.body).toMatchObject({ statusCode: 400, reason: 'code_invalid' });
+        expect(replay.body.hint).toMatch(/single use/);
+        expect(JSON.stringify(replay.body)).not.toContain(code);
+        expect(sessionCookie(replay)).toBeUndefined();
+        await expect(store.getUserToken(openId)).resolves.toEqual(stored);
+        const me = await request(app.getHttpServer())
+          .get('/me')
+          .set('Cookie', sessionCookie(first)!);
+        expect(me.status).toBe(200);
+        expect(exchanges()).toBe(2);
+        expect(userInfoCalls()).toBe(1);
+      });
+
+      it('should refuse a code of another app with code_app_mismatch and the hint, before reading a profile', async () => {
+        const code = await requestAccessCode(emulator, { appId: NO_OFFLINE.appId, openId });
+
+        const response = await postCode(app, { code });
+
+        await expectRefused(response, 400, 'code_app_mismatch', code);
+        expect(response.body.hint).toMatch(/another app/);
+        expect(exchanges()).toBe(1);
+        expect(userInfoCalls()).toBe(0);
+      });
+
+      it('should refuse a code older than 5 minutes with code_expired', async () => {
+        const code = await selfBuiltCode();
+        now += 301_000;
+
+        const response = await postCode(app, { code });
+
+        await expectRefused(response, 400, 'code_expired', code);
+        expect(exchanges()).toBe(1);
+      });
+
+      it('should accept a code just under 5 minutes old', async () => {
+        const code = await selfBuiltCode();
+        now += 299_000;
+
+        expect((await postCode(app, { code })).status).toBe(200);
+      });
     });
 
-    it.each([
-      ['a 503', { status: 503 }],
-      ['a 20072 (temporarily unavailable)', { status: 503, code: 20072 }],
-    ])(
-      'should retry the exchange after %s, which proves Feishu did not use the code, and sign in',
-      async (_name, fault) => {
-        const retrying = await createInAppApp(
-          moduleOptions(emulator, {
-            store,
-            clock: () => now,
-            http: { retries: 2, timeoutMs: 5000 },
-          }),
-          logger,
-        );
+    describe('with a session token (clients that keep no cookies)', () => {
+      it('should answer a session token instead of a cookie, accepted as X-Feishu-Session', async () => {
+        const code = await selfBuiltCode();
+
+        const signIn = await postCode(app, { code, session: 'token' });
+
+        expect(signIn.status).toBe(200);
+        expect(sessionCookie(signIn)).toBeUndefined();
+        expect(signIn.body).toMatchObject({
+          name: userName,
+          openId,
+          expiresIn: 7200,
+          header: 'X-Feishu-Session',
+        });
+        const { sessionToken } = signIn.body as { sessionToken: string };
+        const stored = await store.getUserToken(openId);
+        expect(sessionToken).not.toContain(stored!.accessToken);
+        expect(sessionToken).not.toContain(stored!.refreshToken!);
+        const me = await request(app.getHttpServer())
+          .get('/me')
+          .set('X-Feishu-Session', sessionToken);
+        expect(me.status).toBe(200);
+        expect(me.body).toMatchObject({ name: userName, mode: 'session' });
+      });
+
+      it('should end the session token after session.tokenTtlSeconds', async () => {
+        const code = await selfBuiltCode();
+        const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
+          sessionToken: string;
+        };
+        now += 7201_000;
+
+        const me = await request(app.getHttpServer())
+          .get('/me')
+          .set('X-Feishu-Session', sessionToken);
+
+        expect(me.status).toBe(401);
+        expect(me.body.reason).toMatch(/X-Feishu-Session token is invalid, expired or unknown/);
+        expect(me.body.loginUrl).toBe('/auth/feishu/login');
+      });
+
+      it('should refuse a tampered session token with 401', async () => {
+        const code = await selfBuiltCode();
+        const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
+          sessionToken: string;
+        };
+        const tampered = `${sessionToken.slice(0, -2)}${sessionToken.endsWith('AA') ? 'BB' : 'AA'}`;
+
+        const me = await request(app.getHttpServer()).get('/me').set('X-Feishu-Session', tampered);
+
+        expect(me.status).toBe(401);
+      });
+
+      it('should prefer X-Feishu-Session over an Authorization header the client also sends', async () => {
+        const code = await selfBuiltCode();
+        const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
+          sessionToken: string;
+        };
+        const userInfoBefore = userInfoCalls();
+
+        const me = await request(app.getHttpServer())
+          .get('/me')
+          .set('X-Feishu-Session', sessionToken)
+          .set('Authorization', 'Bearer not-a-feishu-token');
+
+        expect(me.status).toBe(200);
+        expect(userInfoCalls()).toBe(userInfoBefore);
+      });
+
+      it('should end the session on logout with X-Feishu-Session', async () => {
+        const code = await selfBuiltCode();
+        const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {
+          sessionToken: string;
+        };
+
+        const logout = await request(app.getHttpServer())
+          .post('/auth/feishu/logout')
+          .set('X-Feishu-Session', sessionToken);
+        const me = await request(app.getHttpServer())
+          .get('/me')
+          .set('X-Feishu-Session', sessionToken);
+
+        expect(logout.status).toBe(204);
+        expect(me.status).toBe(401);
+        await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+      });
+
+      it('should cap session.tokenTtlSeconds at session.ttlSeconds', async () => {
+        const short = await appWith({
+          session: { secret: 'another-session-secret-0123456789', ttlSeconds: 600 },
+        });
         try {
           const code = await selfBuiltCode();
-          emulator.failNext({ endpoint: 'token.v2', ...fault });
+          const signIn = await postCode(short, { code, session: 'token' });
+          expect(signIn.body.expiresIn).toBe(600);
+        } finally {
+          await short.close();
+        }
+      });
+    });
+
+    describe('with a bad body, refused before Feishu is called', () => {
+      const badBodies: [string, unknown][] = [
+        ['an empty body', undefined],
+        ['an empty object', {}],
+        ['an empty code', { code: '' }],
+        ['a code that is not a string', { code: 42 }],
+        ['a code array', { code: ['a', 'b'] }],
+        ['a JSON array', ['code']],
+        ['an unknown session transport', { code: 'abc', session: 'jwt' }],
+      ];
+
+      it.each(badBodies)('should answer 400 invalid_code_request for %s', async (_name, body) => {
+        const response =
+          body === undefined
+            ? await request(app.getHttpServer()).post('/auth/feishu/code')
+            : await postCode(app, body);
+
+        await expectRefused(response, 400, 'invalid_code_request');
+        expect(exchanges()).toBe(0);
+      });
+
+      it('should answer 400 invalid_code_request for a form post (only JSON signs in)', async () => {
+        const code = await selfBuiltCode();
+
+        const response = await request(app.getHttpServer())
+          .post('/auth/feishu/code')
+          .type('form')
+          .send({ code });
+
+        await expectRefused(response, 400, 'invalid_code_request', code);
+        expect(exchanges()).toBe(0);
+      });
+
+      it('should answer 400 invalid_code_request for a text/plain body (a cross-site form cannot sign in)', async () => {
+        const code = await selfBuiltCode();
+
+        const response = await request(app.getHttpServer())
+          .post('/auth/feishu/code')
+          .set('Content-Type', 'text/plain')
+          .send(JSON.stringify({ code }));
+
+        await expectRefused(response, 400, 'invalid_code_request', code);
+        expect(exchanges()).toBe(0);
+      });
+
+      it.each([
+        ['longer than 512 characters', 'a'.repeat(513)],
+        ['with characters outside [A-Za-z0-9_-]', 'abc.def'],
+        ['with a space', 'abc def'],
+        ['with a non-ASCII letter', 'abcé'],
+      ])('should answer 400 malformed_code for a code %s', async (_name, code) => {
+        const response = await postCode(app, { code });
+
+        await expectRefused(response, 400, 'malformed_code', code);
+        expect(exchanges()).toBe(0);
+      });
+
+      it('should pass a 512-character code on to Feishu (which does not know it)', async () => {
+        const response = await postCode(app, { code: 'a'.repeat(512) });
+
+        await expectRefused(response, 400, 'code_invalid');
+        expect(exchanges()).toBe(1);
+      });
+
+      it('should answer 400 JSON for a body that is not valid JSON', async () => {
+        const response = await request(app.getHttpServer())
+          .post('/auth/feishu/code')
+          .set('Content-Type', 'application/json')
+          .send('{"code": "abc"');
+
+        expect(response.status).toBe(400);
+        expect(response.headers['content-type']).toMatch(/application\/json/);
+        expect(response.body).toMatchObject({ statusCode: 400 });
+        expect(exchanges()).toBe(0);
+      });
+    });
+
+    describe('when Feishu fails', () => {
+      it.each([
+        ['503 when the token endpoint is unavailable', { status: 503 }, 503],
+        [
+          '503 when the token endpoint says 20072 (temporarily unavailable)',
+          { status: 503, code: 20072 },
+          503,
+        ],
+        ['503 when the token endpoint rate limits', { status: 429, code: 99991400 }, 503],
+        ['502 when the token endpoint has a server error', { status: 500, code: 20050 }, 502],
+        ['502 when the token endpoint answers a malformed body', { malformedBody: true }, 502],
+        ['503 when the connection is reset', { resetConnection: true }, 503],
+      ])('should answer %s, with no session', async (_name, fault, status) => {
+        const code = await selfBuiltCode();
+        emulator.failNext({ endpoint: 'token.v2', ...fault });
+
+        const response = await postCode(app, { code });
+
+        expect(response.status).toBe(status);
+        expect(response.headers['content-type']).toMatch(/application\/json/);
+        expect(sessionCookie(response)).toBeUndefined();
+        expect(JSON.stringify(response.body)).not.toContain(code);
+        await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+        // The shared test options turn retries off, so each fault is answered after one exchange.
+        expect(exchanges()).toBe(1);
+      });
+
+      it.each([
+        ['a 503', { status: 503 }],
+        ['a 20072 (temporarily unavailable)', { status: 503, code: 20072 }],
+      ])(
+        'should retry the exchange after %s, which proves Feishu did not use the code, and sign in',
+        async (_name, fault) => {
+          const retrying = await appWith({ http: { retries: 2, timeoutMs: 5000 } });
+          try {
+            const code = await selfBuiltCode();
+            emulator.failNext({ endpoint: 'token.v2', ...fault });
+
+            const response = await postCode(retrying, { code });
+
+            expect(response.status).toBe(200);
+            expect(sessionCookie(response)).toBeDefined();
+            expect(exchanges()).toBe(2);
+          } finally {
+            await retrying.close();
+          }
+        },
+      );
+
+      it('should not retry the exchange after a reset connection, since Feishu may have used the code', async () => {
+        const retrying = await appWith({ http: { retries: 2, timeoutMs: 5000 } });
+        try {
+          const code = await selfBuiltCode();
+          emulator.failNext({ endpoint: 'token.v2', resetConnection: true });
 
           const response = await postCode(retrying, { code });
 
-          expect(response.status).toBe(200);
-          expect(sessionCookie(response)).toBeDefined();
-          expect(exchanges()).toBe(2);
+          expect(response.status).toBe(503);
+          expect(sessionCookie(response)).toBeUndefined();
+          expect(exchanges()).toBe(1);
         } finally {
           await retrying.close();
         }
-      },
-    );
+      });
 
-    it('should not retry the exchange after a reset connection, since Feishu may have used the code', async () => {
-      const retrying = await createInAppApp(
-        moduleOptions(emulator, { store, clock: () => now, http: { retries: 2, timeoutMs: 5000 } }),
-        logger,
-      );
-      try {
+      it('should answer 504 when the token endpoint does not answer in time', async () => {
+        const slow = await appWith({ http: { retries: 0, timeoutMs: 200 } });
+        try {
+          const code = await selfBuiltCode();
+          emulator.failNext({ endpoint: 'token.v2', delayMs: 1000 });
+
+          const response = await postCode(slow, { code });
+
+          expect(response.status).toBe(504);
+          expect(sessionCookie(response)).toBeUndefined();
+        } finally {
+          await slow.close();
+        }
+      });
+
+      it('should answer 503 and store nothing when user_info is unavailable after the exchange', async () => {
         const code = await selfBuiltCode();
-        emulator.failNext({ endpoint: 'token.v2', resetConnection: true });
+        emulator.failNext({ endpoint: 'user_info', status: 503 });
 
-        const response = await postCode(retrying, { code });
+        const response = await postCode(app, { code });
 
         expect(response.status).toBe(503);
         expect(sessionCookie(response)).toBeUndefined();
-        expect(exchanges()).toBe(1);
-      } finally {
-        await retrying.close();
-      }
+        await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+      });
     });
 
-    it('should answer 504 when the token endpoint does not answer in time', async () => {
-      const slow = await createInAppApp(
-        moduleOptions(emulator, { store, clock: () => now, http: { retries: 0, timeoutMs: 200 } }),
-        logger,
-      );
-      try {
-        const code = await selfBuiltCode();
-        emulator.failNext({ endpoint: 'token.v2', delayMs: 1000 });
+    it('should log no code and no token along the way', async () => {
+      const good = await selfBuiltCode();
+      const signIn = await postCode(app, { code: good, session: 'token' });
+      await postCode(app, { code: good });
+      const foreign = await requestAccessCode(emulator, { appId: NO_OFFLINE.appId, openId });
+      await postCode(app, { code: foreign });
+      const failing = await selfBuiltCode();
+      emulator.failNext({ endpoint: 'token.v2', malformedBody: true });
+      await postCode(app, { code: failing });
+      const stored = await store.getUserToken(openId);
 
-        const response = await postCode(slow, { code });
-
-        expect(response.status).toBe(504);
-        expect(sessionCookie(response)).toBeUndefined();
-      } finally {
-        await slow.close();
+      const secrets = [good, foreign, failing, stored!.accessToken, stored!.refreshToken!];
+      const sessionToken = (signIn.body as { sessionToken: string }).sessionToken;
+      for (const line of logger.lines) {
+        for (const secret of [...secrets, sessionToken]) {
+          expect(line).not.toContain(secret);
+        }
       }
     });
-
-    it('should answer 503 and store nothing when user_info is unavailable after the exchange', async () => {
-      const code = await selfBuiltCode();
-      emulator.failNext({ endpoint: 'user_info', status: 503 });
-
-      const response = await postCode(app, { code });
-
-      expect(response.status).toBe(503);
-      expect(sessionCookie(response)).toBeUndefined();
-      await expect(store.getUserToken(openId)).resolves.toBeUndefined();
-    });
-  });
-
-  it('should log no code and no token along the way', async () => {
-    const good = await selfBuiltCode();
-    const signIn = await postCode(app, { code: good, session: 'token' });
-    await postCode(app, { code: good });
-    const foreign = await requestAccessCode(emulator, { appId: NO_OFFLINE.appId, openId });
-    await postCode(app, { code: foreign });
-    const failing = await selfBuiltCode();
-    emulator.failNext({ endpoint: 'token.v2', malformedBody: true });
-    await postCode(app, { code: failing });
-    const stored = await store.getUserToken(openId);
-
-    const secrets = [good, foreign, failing, stored!.accessToken, stored!.refreshToken!];
-    const sessionToken = (signIn.body as { sessionToken: string }).sessionToken;
-    for (const line of logger.lines) {
-      for (const secret of [...secrets, sessionToken]) {
-        expect(line).not.toContain(secret);
-      }
-    }
-  });
-});
+  },
+);

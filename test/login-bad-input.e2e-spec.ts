@@ -12,12 +12,13 @@ import {
   login,
   startLogin,
 } from './helpers/feishu-login.helper.js';
+import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 function calls(emulator: FeishuEmulator, key: string): number {
   return emulator.stats()[key] ?? 0;
 }
 
-describe('Login callback with bad input (e2e)', () => {
+describe.each(HTTP_PLATFORMS)('Login callback with bad input on %s (e2e)', (platform) => {
   let emulator: FeishuEmulator;
   let now: number;
   let store: InMemoryTokenStore;
@@ -29,7 +30,7 @@ describe('Login callback with bad input (e2e)', () => {
     now = Date.now();
     emulator = await FeishuEmulator.start({ port: 0, clock: () => now });
     store = new InMemoryTokenStore({ clock: () => now });
-    server = await createTestApp({ emulator, overrides: { store, clock: () => now } });
+    server = await createTestApp({ emulator, platform, overrides: { store, clock: () => now } });
     apps.push(server);
     openId = emulator.users[0].openId;
   });
@@ -71,6 +72,7 @@ describe('Login callback with bad input (e2e)', () => {
   it('should redirect a refused consent to failureRedirect when one is configured', async () => {
     const withRedirect = await createTestApp({
       emulator,
+      platform,
       overrides: { store, clock: () => now, failureRedirect: '/login-failed' },
     });
     apps.push(withRedirect);

@@ -21,6 +21,7 @@ import {
   startReliabilityApp,
   withoutControlCharacters,
 } from './support/reliability-app.js';
+import { HTTP_PLATFORMS } from '../support/http-platform.js';
 import { SecretWatch, WatchedTokenStore } from './support/secret-watch.js';
 
 const CODE_GRANT = 'token.v2.authorization_code';
@@ -55,7 +56,7 @@ const OPEN_REDIRECTS = [
   'evil.example',
 ];
 
-describe('Attacks and bad input (reliability e2e)', () => {
+describe.each(HTTP_PLATFORMS)('Attacks and bad input on %s (reliability e2e)', (platform) => {
   const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
   const unhandled = new UnhandledRejections();
   let emulator: FeishuEmulator;
@@ -79,7 +80,7 @@ describe('Attacks and bad input (reliability e2e)', () => {
     now = Date.now();
     emulator = await FeishuEmulator.start({ port: 0, clock: () => now });
     store = new WatchedTokenStore(watch, () => now);
-    app = await startReliabilityApp(emulator, watch, { store, clock: () => now });
+    app = await startReliabilityApp(emulator, watch, { store, clock: () => now }, platform);
     openId = emulator.users[0].openId;
   });
 
@@ -90,11 +91,16 @@ describe('Attacks and bad input (reliability e2e)', () => {
   });
 
   async function otherApp(overrides: Partial<FeishuAuthModuleOptions>): Promise<INestApplication> {
-    const created = await startReliabilityApp(emulator, watch, {
-      store: new WatchedTokenStore(watch, () => now),
-      clock: () => now,
-      ...overrides,
-    });
+    const created = await startReliabilityApp(
+      emulator,
+      watch,
+      {
+        store: new WatchedTokenStore(watch, () => now),
+        clock: () => now,
+        ...overrides,
+      },
+      platform,
+    );
     extraApps.push(created);
     return created;
   }

@@ -39,6 +39,9 @@ const REDIS_STORE = 'test/redis-token-store.integration-spec.ts';
 const IN_APP = 'test/in-app-login.e2e-spec.ts';
 const OPTIONS_UNIT = 'libs/feishu-auth/src/feishu-auth.options.spec.ts';
 const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.ts';
+const PLATFORMS = 'test/http-platforms.e2e-spec.ts';
+const SCHEDULER_UNIT = 'libs/feishu-auth/src/services/token-refresh.scheduler.spec.ts';
+const PACKED = 'test/packed-packages.integration-spec.ts';
 
 const LEAK_TEST =
   'should have written no token, refresh token, app secret or cookie value to any log in the flows above';
@@ -650,6 +653,101 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: OPTIONS_UNIT,
             test: 'should refuse pkce: true with the v1-oidc token endpoint, which takes no verifier',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'HTTP platforms and the host app',
+    intro:
+      'The same answers on Express and Fastify: the suites marked below run once per platform ' +
+      '(`describe.each` over `HTTP_PLATFORMS`), and the packed tarballs run in fresh Nest 11 + ' +
+      'CommonJS and Nest 12 + ESM apps on both platforms (`npm run test:integration`).',
+    cases: [
+      {
+        id: 'P1',
+        case: 'Login, callback, session cookie, `X-Feishu-Session`, Bearer, in-app code, logout and `failureRedirect` on Fastify',
+        expected:
+          'The statuses, cookies, redirects and JSON bodies of Express; no Fastify plugin needed. ' +
+          '(Before: `GET /auth/feishu/login` answered 502, `getHeader` of undefined.)',
+        testedBy: [
+          {
+            file: PLATFORMS,
+            test: 'should redirect to Feishu with state and PKCE, and set the signed binding cookie',
+          },
+          {
+            file: PLATFORMS,
+            test: 'should sign in on the callback, serve the session cookie and X-Feishu-Session, and log out',
+          },
+          {
+            file: PLATFORMS,
+            test: 'should sign in with an in-app code for a session token, accepted as X-Feishu-Session until logout',
+          },
+          { file: PLATFORMS, test: 'should redirect a refused login to failureRedirect' },
+        ],
+      },
+      {
+        id: 'P2',
+        case: 'The bad-input matrix on Fastify: forged or replayed state, replayed code, tampered cookie, malformed JSON, oversized query, oversized or broken headers',
+        expected:
+          'The same status and JSON body as on Express (the whole callback, code endpoint, guard, attack and parser suites run on both).',
+        testedBy: [
+          {
+            file: ATTACKS,
+            test: 'should refuse a state reused after its login completed, before exchanging the new code',
+          },
+          {
+            file: ATTACKS,
+            test: 'should refuse an oversized login query with 414 before redirecting',
+          },
+          {
+            file: IN_APP,
+            test: 'should refuse a replayed code with the single-use hint and keep the first session',
+          },
+          { file: IN_APP, test: 'should answer 400 JSON for a body that is not valid JSON' },
+          { file: GUARD, test: 'should refuse a session cookie whose id was tampered with' },
+          {
+            file: PARSERS,
+            test: 'should answer any callback query with a 4xx JSON reason and never exchange a code',
+          },
+        ],
+      },
+      {
+        id: 'P3',
+        case: 'A signed event on Fastify, and one whose body changed after signing',
+        expected:
+          'The signature is checked over the bytes received (`rawBody: true`) on both platforms: the challenge is answered, the changed body refused with 401.',
+        testedBy: [
+          {
+            file: PLATFORMS,
+            test: 'should check the signature over the raw body and answer the challenge',
+          },
+          { file: PLATFORMS, test: 'should refuse a body changed after signing with 401 JSON' },
+        ],
+      },
+      {
+        id: 'P4',
+        case: 'A host app with its own `ScheduleModule.forRoot()` and an `@Interval(100)` job beside `FeishuAuthModule`',
+        expected:
+          'The job runs 10 ± 2 times a second, not 20: the module imports no `ScheduleModule.forRoot()`; the token refresh runs on its own timer, stopped when the app closes.',
+        testedBy: [
+          {
+            file: SCHEDULER_UNIT,
+            test: "should leave a host app's own ScheduleModule.forRoot() jobs running once per interval",
+          },
+          { file: SCHEDULER_UNIT, test: 'should stop ticking once the app is closed' },
+        ],
+      },
+      {
+        id: 'P5',
+        case: 'The packed tarballs in Nest 11 + CommonJS and Nest 12 + ESM apps, each on Express and Fastify',
+        expected:
+          'Each compiles with `tsc --strict`, logs in by redirect and by in-app code, serves the guarded route by cookie and `X-Feishu-Session`, logs out, and runs the host’s `@Interval(100)` 10 ± 2 times a second.',
+        testedBy: [
+          {
+            file: PACKED,
+            test: 'on %s: logs in by redirect and by in-app code, serves the guarded route by cookie and X-Feishu-Session, logs out, and leaves the host @Interval(100) at 10 ± 2 runs a second',
           },
         ],
       },

@@ -1,17 +1,18 @@
-import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Controller, Get, HttpCode, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
 import {
   FeishuCodeGuard,
   FeishuLoginGuard,
   FeishuSessionService,
   FeishuUser,
   type FeishuAuthenticatedRequest,
+  type FeishuHttpRequest,
+  type FeishuHttpResponse,
   type FeishuProfile,
   type FeishuSessionToken,
 } from '@feishu-auth/nestjs';
 import { TokenActivity } from './token-activity.module.js';
 
-/** The login routes: start, callback, in-app code, logout. */
+/** The login routes: start, callback, in-app code, logout; the same on Express and Fastify. */
 @Controller('auth/feishu')
 export class AuthController {
   constructor(
@@ -27,13 +28,13 @@ export class AuthController {
   /** The guard has exchanged the code and started the session; go back where the login began. */
   @Get('callback')
   @UseGuards(FeishuLoginGuard)
+  @Redirect('/', 302)
   callback(
     @FeishuUser('openId') openId: string,
-    @Req() request: FeishuAuthenticatedRequest,
-    @Res() response: Response,
-  ): void {
+    @Req() request: FeishuAuthenticatedRequest<FeishuHttpRequest>,
+  ): { url: string } {
     this.activity.signedIn(openId);
-    response.redirect(request.feishuReturnTo ?? '/');
+    return { url: request.feishuReturnTo ?? '/' };
   }
 
   /**
@@ -45,7 +46,7 @@ export class AuthController {
   @UseGuards(FeishuCodeGuard)
   code(
     @FeishuUser() user: FeishuProfile,
-    @Req() request: FeishuAuthenticatedRequest,
+    @Req() request: FeishuAuthenticatedRequest<FeishuHttpRequest>,
   ): { name: string } & Partial<FeishuSessionToken> {
     this.activity.signedIn(user.openId);
     return { name: user.name, ...request.feishuSessionToken };
@@ -53,18 +54,25 @@ export class AuthController {
 
   /** Ends the session and forgets the user's tokens (the page's logout button posts here). */
   @Post('logout')
-  async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
+  @Redirect('/', 303)
+  async logout(
+    @Req() request: FeishuHttpRequest,
+    @Res({ passthrough: true }) response: FeishuHttpResponse,
+  ): Promise<void> {
     const session = await this.sessions.get(request);
     await this.sessions.logout(request, response);
     if (session !== undefined) {
       this.activity.forget('user', session.openId);
     }
-    response.redirect(303, '/');
   }
 
   /** The same, for a person who types the URL. */
   @Get('logout')
-  async logoutByLink(@Req() request: Request, @Res() response: Response): Promise<void> {
+  @Redirect('/', 303)
+  async logoutByLink(
+    @Req() request: FeishuHttpRequest,
+    @Res({ passthrough: true }) response: FeishuHttpResponse,
+  ): Promise<void> {
     await this.logout(request, response);
   }
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { AppModule } from './app.module.js';
 import {
@@ -77,10 +78,11 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       emulator.addRedirectUri(settings.appId, settings.redirectUri);
     }
     // abortOnError: false, so a bad configuration reaches the caller instead of exiting.
-    const app = await NestFactory.create(AppModule.register(settings), {
-      logger: options.logger,
-      abortOnError: false,
-    });
+    const appOptions = { logger: options.logger, abortOnError: false };
+    const app =
+      config.platform === 'fastify'
+        ? await NestFactory.create(AppModule.register(settings), new FastifyAdapter(), appOptions)
+        : await NestFactory.create(AppModule.register(settings), appOptions);
     app.enableShutdownHooks();
     await listen(app, port);
     printBanner(print, origin, settings, emulator);

@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import {
   HALF_FILLED_REAL_CONFIG,
   INVALID_DOMAIN,
+  INVALID_PLATFORM,
   INVALID_PORT,
   INVALID_REDIRECT_URI,
 } from './demo.messages.js';
@@ -26,9 +27,13 @@ export interface DemoEmulatorTarget {
   port: number;
 }
 
+/** The HTTP platform the demo runs on (`DEMO_PLATFORM`, default Express). @publicApi */
+export type DemoPlatform = 'express' | 'fastify';
+
 /** @publicApi */
 export interface DemoConfig {
   target: DemoRealTarget | DemoEmulatorTarget;
+  platform: DemoPlatform;
   /** Port of the demo; 0 picks a free one. */
   port: number;
   /** Signs the session cookie. */
@@ -65,6 +70,7 @@ export function resolveDemoConfig(env: DemoEnvironment): DemoConfig {
   const sessionSecret = nonEmpty(env.SESSION_SECRET);
   return {
     target: resolveTarget(env),
+    platform: parsePlatform(env.DEMO_PLATFORM),
     port: parsePort('PORT', env.PORT, DEFAULT_DEMO_PORT),
     sessionSecret: sessionSecret ?? randomBytes(32).toString('base64url'),
     sessionSecretGenerated: sessionSecret === undefined,
@@ -148,6 +154,14 @@ function parsePort(name: string, value: string | undefined, fallback: number): n
     throw new DemoConfigError(INVALID_PORT(name, text));
   }
   return port;
+}
+
+function parsePlatform(value: string | undefined): DemoPlatform {
+  const text = nonEmpty(value) ?? 'express';
+  if (text !== 'express' && text !== 'fastify') {
+    throw new DemoConfigError(INVALID_PLATFORM(text));
+  }
+  return text;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -18,6 +18,9 @@ export const INVALID_REDIRECT_URI = (): string =>
 export const INVALID_PORT = (name: string, value: string): string =>
   `${name} must be a port number between 0 and 65535 (got "${value}").`;
 
+export const INVALID_PLATFORM = (value: string): string =>
+  `DEMO_PLATFORM must be "express" or "fastify" (got "${value}").`;
+
 export const PORT_IN_USE = (what: string, port: number, variable: string): string =>
   `Port ${port} is already in use, so the ${what} cannot start. Stop whatever listens there, ` +
   `or pick another port: ${variable}=<port> npm start`;

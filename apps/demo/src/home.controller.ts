@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Inject, Query, Req } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Request } from 'express';
 import {
   FeishuSessionService,
   FeishuTokenStore,
+  type FeishuHttpRequest,
   type FeishuProfile,
   type FeishuSessionRecord,
 } from '@feishu-auth/nestjs';
@@ -31,7 +31,7 @@ export class HomeController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async home(@Req() request: Request, @Query('error') error?: unknown): Promise<string> {
+  async home(@Req() request: FeishuHttpRequest, @Query('error') error?: unknown): Promise<string> {
     const session = await this.sessions.get(request);
     const notice = typeof error === 'string' ? loginErrorNotice(error) : undefined;
     const body = session ? await this.signedIn(session) : this.signedOut();

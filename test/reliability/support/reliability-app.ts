@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
 import type { FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
 import { createTestApp, type CookieJar } from '../../helpers/feishu-login.helper.js';
+import type { HttpPlatform } from '../../support/http-platform.js';
 import type { SecretWatch } from './secret-watch.js';
 
 export const LOGIN_URL = '/auth/feishu/login';
@@ -17,9 +18,11 @@ export function startReliabilityApp(
   emulator: FeishuEmulator,
   watch: SecretWatch,
   overrides: Partial<FeishuAuthModuleOptions>,
+  platform: HttpPlatform = 'express',
 ): Promise<INestApplication> {
   return createTestApp({
     emulator,
+    platform,
     logger: watch,
     overrides: {
       http: { retries: RETRIES, retryBaseDelayMs: 1, retryMaxDelayMs: 5, timeoutMs: TIMEOUT_MS },
