@@ -11,6 +11,7 @@ export const base = {
   moduleNameMapper: {
     '^@feishu-auth/nestjs$': '<rootDir>/libs/feishu-auth/src/index.ts',
     '^@feishu-auth/emulator$': '<rootDir>/libs/feishu-emulator/src/index.ts',
+    '^@feishu-auth/emulator/testing$': '<rootDir>/libs/feishu-emulator/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/'],
@@ -18,7 +19,8 @@ export const base = {
 
 export default {
   ...base,
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/test/**/*.e2e-spec.ts'],
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test', '<rootDir>/docs/examples'],
+  // README samples that are whole test suites run as they are shown.
+  testMatch: ['**/*.spec.ts', '**/test/**/*.e2e-spec.ts', '**/docs/examples/*.e2e-spec.ts'],
   testTimeout: 30000,
 };
