@@ -42,6 +42,7 @@ const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.t
 const PLATFORMS = 'test/http-platforms.e2e-spec.ts';
 const SCHEDULER_UNIT = 'libs/feishu-auth/src/services/token-refresh.scheduler.spec.ts';
 const PACKED = 'test/packed-packages.integration-spec.ts';
+const KIT = 'test/testing-kit.e2e-spec.ts';
 
 const LEAK_TEST =
   'should have written no token, refresh token, app secret or cookie value to any log in the flows above';
@@ -184,6 +185,28 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: GUARD,
             test: 'should answer 504 when Feishu does not answer in time while validating a Bearer token',
+          },
+        ],
+      },
+      {
+        id: 'F11',
+        case: 'Feishu ends a user access token before its expiry (99991677 on an OpenAPI call)',
+        expected: 'The token is refreshed once and the call retried; 200.',
+        testedBy: [
+          {
+            file: KIT,
+            test: 'should let the app refresh and retry when Feishu expires the user token early',
+          },
+        ],
+      },
+      {
+        id: 'F12',
+        case: "The user revokes the app's authorization (99991668 on the call, 20064 on the refresh)",
+        expected: '401 with the login URL.',
+        testedBy: [
+          {
+            file: KIT,
+            test: 'should send the user to sign in again after the authorization is revoked',
           },
         ],
       },
