@@ -182,6 +182,13 @@ describe.each(libs)('the packed $name', (lib) => {
       default: './dist/index.js',
     });
     expect(Object.keys(manifest.exports?.['.'] as object)[0]).toBe('types');
+    for (const entry of Object.values(manifest.exports ?? {})) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      const { types, default: main } = entry as { types?: string; default?: string };
+      expect(Object.keys(entry)[0]).toBe('types');
+      expect(paths.has(types?.replace(/^\.\//, '') ?? '')).toBe(true);
+      expect(paths.has(main?.replace(/^\.\//, '') ?? '')).toBe(true);
+    }
     expect(paths.has(manifest.main?.replace(/^\.\//, '') ?? '')).toBe(true);
     expect(paths.has(manifest.types?.replace(/^\.\//, '') ?? '')).toBe(true);
     for (const bin of Object.values(manifest.bin ?? {}))
@@ -343,6 +350,23 @@ describe('NestJS apps installed from the tarballs, outside the repository', () =
       expect(emitted.map((path) => path.slice(dir.length + 1))).toEqual(
         expect.arrayContaining(['dist/main.js', 'dist/emulator.js']),
       );
+    });
+
+    it('loads the testing kit by its package name from CommonJS (require(esm)) and from an ES module', async () => {
+      const startAndStop = `.start().then(async (kit) => { console.log('KIT', kit.moduleOptions().appId); await kit.close(); })`;
+      for (const [inputType, script] of [
+        ['commonjs', `require('@feishu-auth/emulator/testing').FeishuEmulatorKit${startAndStop}`],
+        [
+          'module',
+          `import { FeishuEmulatorKit } from '@feishu-auth/emulator/testing'; FeishuEmulatorKit${startAndStop}`,
+        ],
+      ]) {
+        const { stdout } = await run('node', [`--input-type=${inputType}`, '-e', script], {
+          cwd: appDir(install),
+          timeoutMs: 30_000,
+        });
+        expect(stdout.trim()).toBe('KIT cli_emulator_selfbuilt');
+      }
     });
 
     it.each(['express', 'fastify'] as const)(
