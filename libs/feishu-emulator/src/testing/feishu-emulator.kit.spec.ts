@@ -106,4 +106,25 @@ describe('FeishuEmulatorKit', () => {
       'the emulator refused the authorize request of cli_emulator_selfbuilt (HTTP 400, code 20029)',
     );
   });
+
+  it("should fail when the app's callback redirects to its failure path with ?error=", async () => {
+    kit = await FeishuEmulatorKit.start({ redirectUri: 'http://127.0.0.1:1/auth/feishu/callback' });
+    const { appId, redirectUri } = kit.moduleOptions();
+    const authorize = new URL('/open-apis/authen/v1/authorize', kit.emulator.url);
+    authorize.search = new URLSearchParams({
+      client_id: appId,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+    }).toString();
+    server = createServer((incoming, response) => {
+      const login = incoming.url === '/auth/feishu/login';
+      response.writeHead(302, {
+        Location: login ? authorize.href : '/signed-out?error=state_mismatch',
+      });
+      response.end();
+    });
+    await expect(kit.signIn(request.agent(server))).rejects.toThrow(
+      'GET /auth/feishu/callback (the callback) redirected to the failure path: state_mismatch',
+    );
+  });
 });

@@ -53,7 +53,13 @@ export async function signInByRedirect(
   if (denied) throw new Error(`the emulator redirected with error=${denied}`);
   // The agent talks to the app itself, whatever host the registered redirect URI names.
   const response = await agent.get(`${callback.pathname}${callback.search}`);
-  expectSuccess(response, `GET ${callback.pathname} (the callback)`);
+  const what = `GET ${callback.pathname} (the callback)`;
+  expectSuccess(response, what);
+  // A module with `failureRedirect` answers a failed login with a redirect carrying `?error=`.
+  const next = response.headers.location;
+  const failure =
+    typeof next === 'string' ? new URL(next, 'http://app.invalid').searchParams.get('error') : null;
+  if (failure !== null) throw new Error(`${what} redirected to the failure path: ${failure}`);
   return { user, openId, response };
 }
 
