@@ -4,12 +4,11 @@ import {
   HttpCode,
   Module,
   Post,
-  Res,
+  Redirect,
   UseGuards,
   type INestApplication,
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Response } from 'express';
 import request from 'supertest';
 import {
   FeishuAuthGuard,
@@ -22,6 +21,7 @@ import {
   type FeishuProfile,
 } from '@feishu-auth/nestjs';
 import { useFeishuEmulator } from '@feishu-auth/emulator/testing';
+import { createPlatformApp, HTTP_PLATFORMS } from './support/http-platform.js';
 
 /**
  * A user's own app, tested only through `@feishu-auth/emulator/testing`: its login routes, a
@@ -35,9 +35,8 @@ class AuthController {
 
   @Get('callback')
   @UseGuards(FeishuLoginGuard)
-  callback(@Res() res: Response) {
-    res.redirect('/me');
-  }
+  @Redirect('/me')
+  callback() {}
 
   @Post('code')
   @HttpCode(200)
@@ -72,95 +71,97 @@ class MeController {
   }
 }
 
-describe('a user controller tested with @feishu-auth/emulator/testing', () => {
-  const feishu = useFeishuEmulator();
-  let app: INestApplication;
+describe.each(HTTP_PLATFORMS)(
+  'a user controller on %s tested with @feishu-auth/emulator/testing',
+  (platform) => {
+    const feishu = useFeishuEmulator();
+    let app: INestApplication;
 
-  beforeAll(async () => {
-    @Module({
-      imports: [
-        FeishuAuthModule.forRoot({
-          ...feishu.moduleOptions(),
-          session: { secret: 'a test secret of 16+ characters', secure: false },
-        }),
-      ],
-      controllers: [AuthController, MeController],
-    })
-    class AppModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
-  });
-  afterAll(() => app.close());
+    beforeAll(async () => {
+      @Module({
+        imports: [
+          FeishuAuthModule.forRoot({
+            ...feishu.moduleOptions(),
+            session: { secret: 'a test secret of 16+ characters', secure: false },
+          }),
+        ],
+        controllers: [AuthController, MeController],
+      })
+      class AppModule {}
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+      app = await createPlatformApp(moduleRef, platform, { logger: false });
+    });
+    afterAll(() => app.close());
 
-  const agent = () => request.agent(app.getHttpServer());
+    const agent = () => request.agent(app.getHttpServer());
 
-  it('should sign a user in by redirect login and serve the guarded route', async () => {
-    const browser = agent();
-    const [zhangSan] = feishu.users;
-    const signedIn = await feishu.signIn(browser, zhangSan);
+    it('should sign a user in by redirect login and serve the guarded route', async () => {
+      const browser = agent();
+      const [zhangSan] = feishu.users;
+      const signedIn = await feishu.signIn(browser, zhangSan);
 
-    expect(signedIn.openId).toBe(zhangSan.openId);
-    expect(signedIn.response.status).toBe(302);
-    const me = await browser.get('/me');
-    expect(me.status).toBe(200);
-    expect(me.body).toEqual({ name: '张三', openId: zhangSan.openId });
-  });
+      expect(signedIn.openId).toBe(zhangSan.openId);
+      expect(signedIn.response.status).toBe(302);
+      const me = await browser.get('/me');
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual({ name: '张三', openId: zhangSan.openId });
+    });
 
-  it('should sign a user in by in-app code, keeping the session cookie in the agent', async () => {
-    const browser = agent();
-    const liSi = feishu.users[1];
-    const signedIn = await feishu.signIn(browser, liSi.openId, { via: 'code' });
+    it('should sign a user in by in-app code, keeping the session cookie in the agent', async () => {
+      const browser = agent();
+      const liSi = feishu.users[1];
+      const signedIn = await feishu.signIn(browser, liSi.openId, { via: 'code' });
 
-    expect(signedIn.response.body).toEqual({ name: '李四' });
-    expect((await browser.get('/me')).body).toEqual({ name: '李四', openId: liSi.openId });
-  });
+      expect(signedIn.response.body).toEqual({ name: '李四' });
+      expect((await browser.get('/me')).body).toEqual({ name: '李四', openId: liSi.openId });
+    });
 
-  it('should keep users apart: each agent is its own browser', async () => {
-    const first = agent();
-    const second = agent();
-    await feishu.signIn(first, feishu.users[0]);
-    await feishu.signIn(second, feishu.users[2], { via: 'code' });
+    it('should keep users apart: each agent is its own browser', async () => {
+      const first = agent();
+      const second = agent();
+      await feishu.signIn(first, feishu.users[0]);
+      await feishu.signIn(second, feishu.users[2], { via: 'code' });
 
-    expect((await first.get('/me')).body.name).toBe('张三');
-    expect((await second.get('/me')).body.name).toBe('王五');
-    expect((await agent().get('/me')).status).toBe(401);
-  });
+      expect((await first.get('/me')).body.name).toBe('张三');
+      expect((await second.get('/me')).body.name).toBe('王五');
+      expect((await agent().get('/me')).status).toBe(401);
+    });
 
-  it('should let the app refresh and retry when Feishu expires the user token early', async () => {
-    const browser = agent();
-    const { openId } = await feishu.signIn(browser, feishu.users[0]);
-    const refreshes = () => feishu.emulator.stats()['token.v2.refresh_token'] ?? 0;
-    const before = refreshes();
+    it('should let the app refresh and retry when Feishu expires the user token early', async () => {
+      const browser = agent();
+      const { openId } = await feishu.signIn(browser, feishu.users[0]);
+      const refreshes = () => feishu.emulator.stats()['token.v2.refresh_token'] ?? 0;
+      const before = refreshes();
 
-    feishu.expireUserToken(openId);
-    const calendar = await browser.get('/me/calendar');
+      feishu.expireUserToken(openId);
+      const calendar = await browser.get('/me/calendar');
 
-    expect(calendar.status).toBe(200);
-    expect(calendar.body).toEqual({ calendars: 1 });
-    expect(refreshes()).toBe(before + 1);
-  });
+      expect(calendar.status).toBe(200);
+      expect(calendar.body).toEqual({ calendars: 1 });
+      expect(refreshes()).toBe(before + 1);
+    });
 
-  it('should send the user to sign in again after the authorization is revoked', async () => {
-    const browser = agent();
-    const { openId } = await feishu.signIn(browser, feishu.users[0], { via: 'code' });
-    expect((await browser.get('/me/calendar')).status).toBe(200);
+    it('should send the user to sign in again after the authorization is revoked', async () => {
+      const browser = agent();
+      const { openId } = await feishu.signIn(browser, feishu.users[0], { via: 'code' });
+      expect((await browser.get('/me/calendar')).status).toBe(200);
 
-    feishu.revokeUserToken(openId);
-    const calendar = await browser.get('/me/calendar');
+      feishu.revokeUserToken(openId);
+      const calendar = await browser.get('/me/calendar');
 
-    expect(calendar.status).toBe(401);
-    expect(calendar.body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
-  });
+      expect(calendar.status).toBe(401);
+      expect(calendar.body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
+    });
 
-  it('should fail the sign-in, naming the step, for a resigned user (user_info 20021, the app answers 502)', async () => {
-    const resigned = feishu.users.find((user) => user.status === 'resigned')!;
+    it('should fail the sign-in, naming the step, for a resigned user (user_info 20021, the app answers 502)', async () => {
+      const resigned = feishu.users.find((user) => user.status === 'resigned')!;
 
-    await expect(feishu.signIn(agent(), resigned)).rejects.toThrow(
-      /^GET \/auth\/feishu\/callback \(the callback\) answered HTTP 502/,
-    );
-    await expect(feishu.signIn(agent(), resigned, { via: 'code' })).rejects.toThrow(
-      /^POST \/auth\/feishu\/code answered HTTP 502/,
-    );
-  });
-});
+      await expect(feishu.signIn(agent(), resigned)).rejects.toThrow(
+        /^GET \/auth\/feishu\/callback \(the callback\) answered HTTP 502/,
+      );
+      await expect(feishu.signIn(agent(), resigned, { via: 'code' })).rejects.toThrow(
+        /^POST \/auth\/feishu\/code answered HTTP 502/,
+      );
+    });
+  },
+);
