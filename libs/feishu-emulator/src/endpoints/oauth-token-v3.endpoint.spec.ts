@@ -138,9 +138,17 @@ describe('POST /oauth/v3/token', () => {
       headers: { Authorization: `Bearer ${String(response.body.access_token)}` },
     });
     expect(await contact.json()).toMatchObject({ code: 0, data: { user: { open_id: openId } } });
+    const tenant = await fetch(`${emulator.url}/open-apis/tenant/v2/tenant/query`, {
+      headers: { Authorization: `Bearer ${String(response.body.access_token)}` },
+    });
+    expect(await tenant.json()).toMatchObject({
+      code: 0,
+      data: { tenant: { tenant_key: 'tenant_emulator_1' } },
+    });
     expect(emulator.stats()).toEqual({
       'token.v3.client_credentials': 1,
       'openapi.contact.user': 1,
+      'openapi.tenant.query': 1,
     });
   });
 
