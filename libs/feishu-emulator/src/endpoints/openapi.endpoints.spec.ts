@@ -71,6 +71,31 @@ describe('tenant query, contact user and im messages', () => {
       expect(emulator.stats()['openapi.tenant.query']).toBe(1);
     });
 
+    it('should answer the tenants option, and defaults named by the key for an unlisted tenant', async () => {
+      await emulator.close();
+      emulator = await FeishuEmulator.start({
+        tenants: [{ tenantKey: 'tenant_emulator_1', name: 'ACME', displayId: 'F42' }],
+        apps: [
+          { appId: 'cli_a', tenantKeys: ['tenant_emulator_1'] },
+          { appId: 'cli_b', tenantKeys: ['t_b'] },
+        ],
+      });
+      const query = async (appId: string) =>
+        (
+          await call(
+            'GET',
+            '/open-apis/tenant/v2/tenant/query',
+            await tenantToken({ appId, secret: `${appId}-secret` }),
+          )
+        ).body.data;
+      expect(await query('cli_a')).toMatchObject({
+        tenant: { name: 'ACME', display_id: 'F42', tenant_key: 'tenant_emulator_1' },
+      });
+      expect(await query('cli_b')).toMatchObject({
+        tenant: { name: 't_b', display_id: 'FTB', tenant_key: 't_b' },
+      });
+    });
+
     it('should add the domain only for an app with tenant:tenant.domain:read', async () => {
       emulator.addApp({ appId: 'cli_domain', scopes: ['tenant:tenant.domain:read'] });
       const token = await tenantToken({ appId: 'cli_domain', secret: 'cli_domain-secret' });
