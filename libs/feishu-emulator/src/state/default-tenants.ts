@@ -26,7 +26,10 @@ export function completeTenant(
   const name = tenant.name ?? tenant.tenantKey;
   return {
     name,
-    displayId: `F${tenant.tenantKey.replace(/[^a-z0-9]/gi, '').slice(0, 9).toUpperCase()}`,
+    displayId: `F${tenant.tenantKey
+      .replace(/[^a-z0-9]/gi, '')
+      .slice(0, 9)
+      .toUpperCase()}`,
     domain: tenant.tenantKey.replace(/[^a-z0-9-]/gi, '-').toLowerCase(),
     avatarUrl: avatarDataUri(name),
     ...tenant,
