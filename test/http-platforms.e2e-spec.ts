@@ -190,6 +190,30 @@ describe.each(HTTP_PLATFORMS)('The events endpoint on %s (e2e)', (platform) => {
     expect(response.body).toEqual({ challenge: 'platform-challenge' });
   });
 
+  it('should warn once, naming rawBody: true, when the app was created without it', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      log: () => undefined,
+      error: () => undefined,
+      warn: (message: unknown) => void warnings.push(String(message)),
+    };
+    const { app: withoutRawBody } = await startStoreApp(emulator, platform, { logger });
+    try {
+      for (const challenge of ['first', 'second']) {
+        const { body, headers } = signed(challenge);
+        const response = await request(withoutRawBody.getHttpServer())
+          .post('/feishu/events')
+          .set(headers)
+          .send(body);
+        // Signed over bytes with spaces, checked over compact JSON: refused, never accepted.
+        expect(response.status).toBe(401);
+      }
+      expect(warnings.filter((line) => line.includes('{ rawBody: true }'))).toHaveLength(1);
+    } finally {
+      await withoutRawBody.close();
+    }
+  });
+
   it('should refuse a body changed after signing with 401 JSON', async () => {
     const { body, headers } = signed('platform-challenge');
     const response = await request(app.getHttpServer())

@@ -1,5 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { FeishuAuthModule, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
 import { createPlatformApp, type HttpPlatform } from '../support/http-platform.js';
@@ -30,13 +30,22 @@ export function emulatorOptions(
 /** A Nest application with FeishuAuthModule only, initialised (lifecycle hooks run). */
 export async function startCoreApp(
   options: FeishuAuthModuleOptions,
-  extras: { eventsPath?: string; platform?: HttpPlatform } = {},
+  extras: {
+    eventsPath?: string;
+    platform?: HttpPlatform;
+    /** Default `{ rawBody: true, logger: false }`. */
+    app?: NestApplicationOptions;
+  } = {},
 ): Promise<{ app: INestApplication; moduleRef: TestingModule }> {
-  const { platform = 'express', ...moduleExtras } = extras;
+  const { platform = 'express', app: appOptions, ...moduleExtras } = extras;
   const moduleRef = await Test.createTestingModule({
     imports: [FeishuAuthModule.forRoot({ ...options, ...moduleExtras })],
   }).compile();
-  const app = await createPlatformApp(moduleRef, platform, { rawBody: true, logger: false });
+  const app = await createPlatformApp(
+    moduleRef,
+    platform,
+    appOptions ?? { rawBody: true, logger: false },
+  );
   return { app, moduleRef };
 }
 
@@ -44,6 +53,7 @@ export async function startCoreApp(
 export async function startStoreApp(
   emulator: FeishuEmulator,
   platform: HttpPlatform = 'express',
+  appOptions?: NestApplicationOptions,
 ): Promise<{
   app: INestApplication;
   storeApp: FeishuEmulator['apps'][number];
@@ -59,7 +69,7 @@ export async function startStoreApp(
       appType: 'store',
       events: { encryptKey, verificationToken },
     }),
-    { eventsPath: STORE_EVENTS_PATH, platform },
+    { eventsPath: STORE_EVENTS_PATH, platform, app: appOptions },
   );
   return { app, storeApp, encryptKey, verificationToken };
 }

@@ -738,15 +738,19 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
       },
       {
         id: 'P3',
-        case: 'A signed event on Fastify, and one whose body changed after signing',
+        case: 'A signed event on Fastify, one whose body changed after signing, and an app created without `rawBody: true`',
         expected:
-          'The signature is checked over the bytes received (`rawBody: true`) on both platforms: the challenge is answered, the changed body refused with 401.',
+          'The signature is checked over the bytes received (`rawBody: true`) on both platforms: the challenge is answered, the changed body refused with 401. An app created without `rawBody: true` refuses a non-compact body with 401 and warns once, naming the option.',
         testedBy: [
           {
             file: PLATFORMS,
             test: 'should check the signature over the raw body and answer the challenge',
           },
           { file: PLATFORMS, test: 'should refuse a body changed after signing with 401 JSON' },
+          {
+            file: PLATFORMS,
+            test: 'should warn once, naming rawBody: true, when the app was created without it',
+          },
         ],
       },
       {

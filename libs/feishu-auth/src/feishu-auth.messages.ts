@@ -133,6 +133,10 @@ export const eventDecryptFailedMessage = (): string =>
 export const eventEncryptedWithoutKeyMessage = (): string =>
   'The event is encrypted but events.encryptKey is not configured.';
 export const eventMalformedMessage = (): string => 'The event body is not a Feishu event.';
+export const eventsWithoutRawBodyMessage = (): string =>
+  'An event arrived without its raw body, so its signature is checked over a re-serialisation of ' +
+  'the parsed JSON, which fails for any body Feishu did not send compact. Create the app with ' +
+  '`NestFactory.create(AppModule, { rawBody: true })` (Express and Fastify alike).';
 
 // ---------------------------------------------------------------------------------------------
 // Hints: what to check for each documented Feishu code

@@ -4,6 +4,7 @@ import {
   HttpCode,
   HttpException,
   Inject,
+  Logger,
   Post,
   Req,
   type Type,
@@ -11,6 +12,7 @@ import {
 import { FEISHU_DEFAULT_EVENTS_PATH } from '../feishu-auth.constants.js';
 import { FeishuEventRejectedError } from '../feishu-auth.errors.js';
 import { toFeishuHttpException } from '../feishu-auth.http-errors.js';
+import { eventsWithoutRawBodyMessage } from '../feishu-auth.messages.js';
 import {
   type FeishuEventAck,
   FeishuEventHandler,
@@ -25,17 +27,25 @@ interface EventRequest {
 /**
  * `POST /feishu/events`: Feishu's event request URL for store apps (app_ticket). Add it to a
  * module's `controllers`, or pass `eventsPath` to `FeishuAuthModule.forRoot` to mount it elsewhere.
- * Create the app with `{ rawBody: true }` so signatures are checked over the exact bytes received.
+ * Create the app with `{ rawBody: true }` (Express or Fastify) so signatures are checked over the
+ * exact bytes received; without it the controller warns once, at the first event.
  *
  * @publicApi
  */
 @Controller(FEISHU_DEFAULT_EVENTS_PATH)
 export class FeishuEventsController {
+  private readonly logger = new Logger('FeishuEventsController');
+  private warnedWithoutRawBody = false;
+
   constructor(@Inject(FeishuEventHandler) private readonly events: FeishuEventHandler) {}
 
   @Post()
   @HttpCode(200)
   async receive(@Body() body: unknown, @Req() request: EventRequest): Promise<FeishuEventAck> {
+    if (request.rawBody === undefined && !this.warnedWithoutRawBody) {
+      this.warnedWithoutRawBody = true;
+      this.logger.warn(eventsWithoutRawBodyMessage());
+    }
     try {
       return await this.events.handle(body, request.headers, request.rawBody);
     } catch (error) {
