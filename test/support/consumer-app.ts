@@ -1,5 +1,6 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CookieJar } from './cookie-jar.helper.js';
 import { cleanEnv, freePort, run, startBackground, type Background } from './processes.helper.js';
 
 const MINUTE = 60_000;
@@ -112,4 +113,93 @@ export async function inAppCode(feishu: EmulatorInfo): Promise<string> {
   const body = (await response.json()) as { code?: string };
   if (body.code === undefined) throw new Error(`issue-code answered ${response.status}`);
   return body.code;
+}
+
+/**
+ * What the matrix checks on each running app: login by redirect (session cookie) and by in-app code
+ * (`X-Feishu-Session`), the guarded route, logout, and the host's `@Interval(100)` job running
+ * 10 ± 2 times in one second.
+ */
+export async function checkConsumer({
+  appUrl,
+  redirectUri,
+  feishu,
+}: RunningConsumer): Promise<void> {
+  const browser = new CookieJar();
+  const visit = async (url: string, init: RequestInit = {}): Promise<Response> => {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { cookie: browser.header(), ...(init.headers as Record<string, string>) },
+      signal: AbortSignal.timeout(15_000),
+    });
+    browser.store(response);
+    return response;
+  };
+  const expectedMe = {
+    openId: feishu.user.openId,
+    name: feishu.user.name,
+    tenantKey: feishu.user.tenantKey,
+    userTokenOwner: feishu.user.openId,
+    tenantTokenReads: feishu.user.name,
+  };
+
+  const anonymous = await visit(`${appUrl}/me`);
+  expect(anonymous.status).toBe(401);
+  expect(await anonymous.json()).toEqual(
+    expect.objectContaining({ statusCode: 401, loginUrl: '/auth/feishu/login' }),
+  );
+
+  // The redirect login, with the session cookie.
+  const login = await visit(`${appUrl}/auth/feishu/login`);
+  expect(login.status).toBe(302);
+  const authorize = new URL(login.headers.get('location') ?? '');
+  expect(`${authorize.origin}${authorize.pathname}`).toBe(
+    `${feishu.url}/open-apis/authen/v1/authorize`,
+  );
+  expect(authorize.searchParams.get('client_id')).toBe(feishu.appId);
+  expect(authorize.searchParams.get('redirect_uri')).toBe(redirectUri);
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  authorize.searchParams.set('login_hint', feishu.user.openId);
+  const consent = await visit(authorize.href);
+  expect(consent.status).toBe(302);
+  const signedIn = await visit(consent.headers.get('location') ?? '');
+  expect(signedIn.status).toBe(302);
+  expect(signedIn.headers.get('location')).toBe('/me');
+  expect(browser.has('feishu_session')).toBe(true);
+  const me = await visit(`${appUrl}/me`);
+  expect(me.status).toBe(200);
+  expect(await me.json()).toEqual(expectedMe);
+  const sessionCookie = browser.header();
+  const logout = await visit(`${appUrl}/auth/feishu/logout`, { method: 'POST' });
+  expect(logout.status).toBe(204);
+  expect(browser.has('feishu_session')).toBe(false);
+  const replayed = await fetch(`${appUrl}/me`, { headers: { cookie: sessionCookie } });
+  expect(replayed.status).toBe(401);
+
+  // The in-app login, with a session token sent back as X-Feishu-Session.
+  const codeLogin = await fetch(`${appUrl}/auth/feishu/code`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: await inAppCode(feishu), session: 'token' }),
+  });
+  expect(codeLogin.status).toBe(200);
+  const { sessionToken, name } = (await codeLogin.json()) as { sessionToken: string; name: string };
+  expect(name).toBe(feishu.user.name);
+  const withToken = { 'x-feishu-session': sessionToken };
+  const meByToken = await fetch(`${appUrl}/me`, { headers: withToken });
+  expect(meByToken.status).toBe(200);
+  expect(await meByToken.json()).toEqual(expectedMe);
+  const tokenLogout = await fetch(`${appUrl}/auth/feishu/logout`, {
+    method: 'POST',
+    headers: withToken,
+  });
+  expect(tokenLogout.status).toBe(204);
+  expect((await fetch(`${appUrl}/me`, { headers: withToken })).status).toBe(401);
+
+  // The host's own scheduled job runs once per interval, not twice.
+  const heartbeat = await fetch(`${appUrl}/heartbeat/second`);
+  const { runs } = (await heartbeat.json()) as { runs: number };
+  expect(runs).toBeGreaterThanOrEqual(8);
+  expect(runs).toBeLessThanOrEqual(12);
 }
