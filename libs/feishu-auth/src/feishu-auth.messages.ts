@@ -65,6 +65,16 @@ export const invalidBooleanOptionMessage = (option: string): string =>
 export const invalidTokenEndpointMessage = (): string =>
   `${PREFIX} "tokenEndpoint" must be 'v2' (default), 'v3' or 'v1-oidc'.`;
 
+export const invalidTenantTokenGrantMessage = (): string =>
+  `${PREFIX} "tenantToken.grant" must be 'internal' (default) or 'client_credentials'.`;
+
+export const invalidTenantTokenClientAuthMessage = (): string =>
+  `${PREFIX} "tenantToken.clientAuth" must be 'client_secret_post' (default) or 'client_secret_basic'.`;
+
+export const clientCredentialsNeedsSelfBuiltMessage = (): string =>
+  `${PREFIX} "tenantToken.grant" 'client_credentials' is for self-built apps; store apps get tenant ` +
+  'tokens through app_ticket and tenant_key.';
+
 export const invalidEncryptionMessage = (detail: string): string =>
   `${PREFIX} "encryption.keys" ${detail} Each key is { id: string; key: string } where key is 32 bytes written as ` +
   '64 hex characters or 44 base64 characters (e.g. `openssl rand -base64 32`). Key values are not shown here.';

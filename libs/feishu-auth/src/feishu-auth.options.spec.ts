@@ -37,6 +37,7 @@ describe('resolveFeishuAuthOptions', () => {
     expect(resolved.scopes).toEqual(['offline_access']);
     expect(resolved.loginPath).toBe('/auth/feishu/login');
     expect(resolved.tokenEndpoint).toBe('v2');
+    expect(resolved.tenantToken).toEqual({ grant: 'internal', clientAuth: 'client_secret_post' });
     expect(resolved.session).toMatchObject({
       secrets: [SESSION_SECRET],
       cookieName: 'feishu_session',
@@ -135,6 +136,21 @@ describe('resolveFeishuAuthOptions', () => {
     ['store', { store: { getToken: () => undefined } }, /"store" must implement FeishuTokenStore/],
     ['events.encryptKey', { events: { encryptKey: '' } }, /"events.encryptKey"/],
     ['onTokenRefreshed', { onTokenRefreshed: 'log' }, /"onTokenRefreshed" must be a function/],
+    [
+      'tenantToken.grant',
+      { tenantToken: { grant: 'v3' as 'internal' } },
+      /"tenantToken.grant" must be 'internal' \(default\) or 'client_credentials'/,
+    ],
+    [
+      'tenantToken.clientAuth',
+      { tenantToken: { grant: 'client_credentials', clientAuth: 'both' as 'client_secret_post' } },
+      /"tenantToken.clientAuth" must be 'client_secret_post' \(default\) or 'client_secret_basic'/,
+    ],
+    [
+      'tenantToken.grant of a store app',
+      { appType: 'store', tenantToken: { grant: 'client_credentials' } },
+      /'client_credentials' is for self-built apps/,
+    ],
   ])('should reject a bad %s with one message naming it', (_name, overrides, message) => {
     const error = configError(valid(overrides));
 

@@ -4,6 +4,7 @@ import type {
   FeishuAuthModuleOptions,
   FeishuDomain,
   FeishuEncryptionOptions,
+  FeishuTenantTokenOptions,
   FeishuTokenEndpoint,
   FeishuTokenRefreshEvent,
   FeishuTokenRefreshFailedEvent,
@@ -44,6 +45,7 @@ export interface ResolvedFeishuAuthOptions {
   /** As given; the module supplies the default store. */
   store?: FeishuTokenStore;
   tokenEndpoint: FeishuTokenEndpoint;
+  tenantToken: Required<FeishuTenantTokenOptions>;
   pkce: boolean;
   bearer: { enabled: boolean; cacheTtlSeconds: number };
   http: { timeoutMs: number; retries: number; retryBaseDelayMs: number; retryMaxDelayMs: number };
@@ -84,10 +86,11 @@ export function resolveFeishuAuthOptions(
   if (!isObject(options)) throw new FeishuConfigError(messages.missingOptionsMessage());
   const refresh = resolveRefresh(options.refresh);
   const tokenEndpoint = resolveTokenEndpoint(options.tokenEndpoint);
+  const appType = resolveAppType(options.appType);
   const resolved: ResolvedFeishuAuthOptions = {
     appId: requireToken(options.appId, messages.invalidAppIdMessage),
     appSecret: requireToken(options.appSecret, messages.invalidAppSecretMessage),
-    appType: resolveAppType(options.appType),
+    appType,
     domain: resolveDomain(options.domain),
     redirectUri: resolveRedirectUri(options.redirectUri),
     scopes: resolveScopes(options.scopes),
@@ -99,6 +102,7 @@ export function resolveFeishuAuthOptions(
     session: resolveSession(options.session),
     store: resolveStore(options.store),
     tokenEndpoint,
+    tenantToken: resolveTenantToken(options.tenantToken, appType),
     pkce: resolvePkce(options.pkce, tokenEndpoint),
     bearer: {
       enabled: resolveBoolean(options.bearer?.enabled, true, 'bearer.enabled'),
@@ -329,6 +333,24 @@ function resolveTokenEndpoint(value: unknown): FeishuTokenEndpoint {
   if (value === undefined) return 'v2';
   if (value === 'v2' || value === 'v3' || value === 'v1-oidc') return value;
   throw new FeishuConfigError(messages.invalidTokenEndpointMessage());
+}
+
+function resolveTenantToken(
+  value: FeishuTenantTokenOptions | undefined,
+  appType: 'self-built' | 'store',
+): Required<FeishuTenantTokenOptions> {
+  const grant = value?.grant ?? 'internal';
+  const clientAuth = value?.clientAuth ?? 'client_secret_post';
+  if (grant !== 'internal' && grant !== 'client_credentials') {
+    throw new FeishuConfigError(messages.invalidTenantTokenGrantMessage());
+  }
+  if (clientAuth !== 'client_secret_post' && clientAuth !== 'client_secret_basic') {
+    throw new FeishuConfigError(messages.invalidTenantTokenClientAuthMessage());
+  }
+  if (grant === 'client_credentials' && appType !== 'self-built') {
+    throw new FeishuConfigError(messages.clientCredentialsNeedsSelfBuiltMessage());
+  }
+  return { grant, clientAuth };
 }
 
 function resolveBoolean(value: unknown, fallback: boolean, option: string): boolean {

@@ -7,6 +7,7 @@ export type {
   FeishuHttpOptions,
   FeishuRefreshOptions,
   FeishuSessionOptions,
+  FeishuTenantTokenOptions,
   FeishuTokenEndpoint,
   FeishuTokenRefreshEvent,
   FeishuTokenRefreshFailedEvent,

@@ -19,6 +19,27 @@ export type FeishuDomain = 'feishu' | 'lark' | { open: string; accounts: string 
  */
 export type FeishuTokenEndpoint = 'v2' | 'v3' | 'v1-oidc';
 
+/**
+ * How a self-built app gets its tenant access token:
+ * - `'internal'` (default): `POST {open}/open-apis/auth/v3/tenant_access_token/internal`;
+ * - `'client_credentials'`: `POST {accounts}/oauth/v3/token` with `grant_type=client_credentials`,
+ *   Feishu's newer grant, which answers JWT-format tokens (up to 4 KB).
+ * Both are cached, fetched once however many callers ask, renewed ahead of expiry and dropped and
+ * fetched again when Feishu rejects them. Store apps always use app_ticket + tenant_key.
+ *
+ * @publicApi
+ */
+export interface FeishuTenantTokenOptions {
+  /** Default `'internal'`. `'client_credentials'` is for self-built apps only (checked at boot). */
+  grant?: 'internal' | 'client_credentials';
+  /**
+   * How `client_credentials` authenticates the app: `'client_secret_post'` (default: `client_id`
+   * and `client_secret` in the body) or `'client_secret_basic'` (an HTTP Basic header). Never both:
+   * Feishu answers 20070 to a request that carries both.
+   */
+  clientAuth?: 'client_secret_post' | 'client_secret_basic';
+}
+
 /** @publicApi */
 export interface FeishuSessionOptions {
   /** Signs the session cookie. An array rotates keys: the first signs, all verify. */
@@ -140,6 +161,8 @@ export interface FeishuAuthModuleOptions {
   store?: FeishuTokenStore;
   /** Default `'v2'`. */
   tokenEndpoint?: FeishuTokenEndpoint;
+  /** Self-built apps: which grant issues the tenant token. Default `{ grant: 'internal' }`. */
+  tenantToken?: FeishuTenantTokenOptions;
   /**
    * PKCE (S256) on the authorize request. Default true, except on `tokenEndpoint: 'v1-oidc'`, which
    * takes no verifier: there it is off, and `true` is refused at boot (`FeishuConfigError`).

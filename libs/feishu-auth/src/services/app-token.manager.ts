@@ -13,6 +13,7 @@ import { fullJitterDelay } from '../utils/backoff.util.js';
 import { SingleFlight } from '../utils/single-flight.util.js';
 import { RefreshLock } from './refresh-lock.js';
 import { TokenStatusTracker } from './token-status.tracker.js';
+import { type IssuedToken, requestClientCredentialsToken } from './tenant-token.grant.js';
 
 /** What `/auth/v3/*` answers, fields at top level. */
 interface AuthV3Body {
@@ -33,15 +34,6 @@ interface AppScopedKey {
 interface LoadedToken {
   token: FeishuCachedToken;
   renewed: boolean;
-}
-
-/** One answer of `/auth/v3/*`, with when our request left and when the answer arrived (epoch ms). */
-interface IssuedToken {
-  token: string;
-  /** Seconds left by Feishu's count, rounded down. */
-  expire: number;
-  startedAt: number;
-  finishedAt: number;
 }
 
 /** Self-built apps have one tenant: their own. */
@@ -391,6 +383,9 @@ export class AppTokenManager {
 
   private async fetchTenantToken(tenantKey: string): Promise<IssuedToken> {
     const { appId, appSecret } = this.options;
+    if (this.options.tenantToken.grant === 'client_credentials') {
+      return requestClientCredentialsToken(this.http, this.options);
+    }
     if (this.options.appType === 'self-built') {
       return this.postForToken(
         PATHS.tenantInternal,
