@@ -1,6 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { FeishuEmulator } from '@feishu-auth/emulator';
-import { FeishuApiError, FeishuClient, TokenService } from '@feishu-auth/nestjs';
+import {
+  FeishuApiError,
+  type FeishuAuthModuleOptions,
+  FeishuClient,
+  TokenService,
+} from '@feishu-auth/nestjs';
+import { emulatorPerTest } from './helpers/emulator-per-test.helper.js';
 import { emulatorOptions, startCoreApp } from './helpers/feishu-core.helper.js';
 
 /** A tenant-token OpenAPI call through FeishuClient. */
@@ -18,42 +23,40 @@ const INTERNAL = 'tenant_access_token.internal';
 
 /** Self-built tenant tokens through grant_type=client_credentials on /oauth/v3/token. */
 describe('TokenService with tenantToken.grant client_credentials (e2e, emulator)', () => {
-  let emulator: FeishuEmulator;
-  let app: INestApplication | undefined;
+  const fixture = emulatorPerTest();
 
-  beforeEach(async () => {
-    emulator = await FeishuEmulator.start();
-  });
-
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    await emulator.close();
-  });
+  async function start(
+    overrides: Partial<FeishuAuthModuleOptions> = {},
+  ): Promise<INestApplication> {
+    const { app } = await startCoreApp(
+      emulatorOptions(fixture.emulator, {
+        tenantToken: { grant: 'client_credentials' },
+        ...overrides,
+      }),
+    );
+    fixture.app = app;
+    return app;
+  }
 
   it.each(['client_secret_post', 'client_secret_basic'] as const)(
     'should fetch one JWT-format tenant token for 1,000 simultaneous cold callers (%s)',
     async (clientAuth) => {
-      ({ app } = await startCoreApp(
-        emulatorOptions(emulator, { tenantToken: { grant: 'client_credentials', clientAuth } }),
-      ));
+      const app = await start({ tenantToken: { grant: 'client_credentials', clientAuth } });
 
       const tokens = await Promise.all(
-        Array.from({ length: 1000 }, () => app!.get(TokenService).getTenantAccessToken()),
+        Array.from({ length: 1000 }, () => app.get(TokenService).getTenantAccessToken()),
       );
 
       expect(new Set(tokens).size).toBe(1);
       expect(tokens[0]).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
-      expect(emulator.stats()[V3_GRANT]).toBe(1);
-      expect(emulator.stats()[INTERNAL]).toBeUndefined();
+      expect(fixture.emulator.stats()[V3_GRANT]).toBe(1);
+      expect(fixture.emulator.stats()[INTERNAL]).toBeUndefined();
     },
   );
 
   it('should call an OpenAPI with the client_credentials token', async () => {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, { tenantToken: { grant: 'client_credentials' } }),
-    ));
-    const user = emulator.users[0]!;
+    const app = await start();
+    const user = fixture.emulator.users[0]!;
 
     const data = await readContact(app, user.openId);
 
@@ -61,29 +64,25 @@ describe('TokenService with tenantToken.grant client_credentials (e2e, emulator)
   });
 
   it('should drop a client_credentials token Feishu revoked and retry the call once with a new one', async () => {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, { tenantToken: { grant: 'client_credentials' } }),
-    ));
+    const app = await start();
     const tokens = app.get(TokenService);
     const revoked = await tokens.getTenantAccessToken();
-    emulator.invalidateToken(revoked);
-    const user = emulator.users[0]!;
+    fixture.emulator.invalidateToken(revoked);
+    const user = fixture.emulator.users[0]!;
 
     const data = await readContact(app, user.openId);
 
     expect(data.user.open_id).toBe(user.openId);
     expect(await tokens.getTenantAccessToken()).not.toBe(revoked);
-    expect(emulator.stats()[V3_GRANT]).toBe(2);
-    expect(emulator.stats()['openapi.contact.user']).toBe(2);
+    expect(fixture.emulator.stats()[V3_GRANT]).toBe(2);
+    expect(fixture.emulator.stats()['openapi.contact.user']).toBe(2);
   });
 
   it('should report a wrong secret as a Feishu config error without the secret in it', async () => {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, {
-        appSecret: 'wrong-secret-0123456789',
-        tenantToken: { grant: 'client_credentials', clientAuth: 'client_secret_basic' },
-      }),
-    ));
+    const app = await start({
+      appSecret: 'wrong-secret-0123456789',
+      tenantToken: { grant: 'client_credentials', clientAuth: 'client_secret_basic' },
+    });
 
     const error = await app
       .get(TokenService)

@@ -8,6 +8,7 @@ import { FeishuTokenStore } from './interfaces/feishu-token-store.interface.js';
 import { FeishuOAuthClient } from './oauth/feishu-oauth.client.js';
 import { AppTokenManager } from './services/app-token.manager.js';
 import { FeishuClient } from './services/feishu.client.js';
+import { ManagedTokens } from './services/managed-tokens.js';
 import { TokenRefreshScheduler } from './services/token-refresh.scheduler.js';
 import { TokenStatusTracker } from './services/token-status.tracker.js';
 import { TokenService } from './services/token.service.js';
@@ -46,6 +47,7 @@ export const FEISHU_AUTH_CORE_PROVIDERS: Provider[] = [
   AppTokenManager,
   UserTokenManager,
   TokenService,
+  ManagedTokens,
   FeishuClient,
   TokenRefreshScheduler,
   FeishuEventHandler,
@@ -58,6 +60,7 @@ export const FEISHU_AUTH_CORE_EXPORTS = [
   FeishuHttpClient,
   FeishuOAuthClient,
   TokenService,
+  ManagedTokens,
   FeishuClient,
   FeishuEventHandler,
 ];

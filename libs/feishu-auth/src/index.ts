@@ -26,6 +26,7 @@ export { TokenService } from './services/token.service.js';
 export { TokenRefreshScheduler } from './services/token-refresh.scheduler.js';
 export type { FeishuTokenKind, FeishuTokenStatus } from './services/token-status.tracker.js';
 export { FeishuClient, type FeishuRequestOptions } from './services/feishu.client.js';
+export type { FeishuTokenRef } from './services/managed-tokens.js';
 export {
   FeishuEventHandler,
   type FeishuEventAck,

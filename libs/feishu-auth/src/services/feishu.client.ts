@@ -2,19 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import { FeishuApiError } from '../feishu-auth.errors.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
-import { RETRY_WITH_FRESH_TOKEN_CODES } from '../http/feishu-error-codes.js';
 import { FeishuHttpClient } from '../http/feishu-http.client.js';
-import { AppTokenManager } from './app-token.manager.js';
-import { UserTokenManager } from './user-token.manager.js';
+import { type FeishuTokenRef, ManagedTokens } from './managed-tokens.js';
 
 /** @publicApi */
-export interface FeishuRequestOptions {
-  /** Which managed token to attach. */
-  token: 'tenant' | 'user' | 'app';
-  /** For `token: 'tenant'` in store apps: the tenant to act for. */
-  tenantKey?: string;
-  /** For `token: 'user'`: whose token. */
-  openId?: string;
+export interface FeishuRequestOptions extends FeishuTokenRef {
   query?: Record<string, string>;
   /** Sent as JSON. */
   body?: unknown;
@@ -39,8 +31,7 @@ export class FeishuClient {
   constructor(
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
     private readonly http: FeishuHttpClient,
-    private readonly appTokens: AppTokenManager,
-    private readonly userTokens: UserTokenManager,
+    private readonly tokens: ManagedTokens,
   ) {}
 
   /**
@@ -49,14 +40,13 @@ export class FeishuClient {
    *   (never another host: the token goes only to Feishu).
    */
   async request<T>(method: string, path: string, options: FeishuRequestOptions): Promise<T> {
-    const token = await this.tokenFor(options);
+    const token = await this.tokens.get(options);
     try {
       return await this.send<T>(method, path, options, token);
     } catch (error) {
-      if (!(error instanceof FeishuApiError) || !RETRY_WITH_FRESH_TOKEN_CODES.has(error.code))
+      if (!(error instanceof FeishuApiError) || !ManagedTokens.rejectsToken(error.code))
         throw error;
-      await this.invalidate(options, token);
-      return this.send<T>(method, path, options, await this.tokenFor(options));
+      return this.send<T>(method, path, options, await this.tokens.replace(options, token));
     }
   }
 
@@ -75,35 +65,4 @@ export class FeishuClient {
     });
     return body.data as T;
   }
-
-  private tokenFor(options: FeishuRequestOptions): Promise<string> {
-    switch (options.token) {
-      case 'tenant':
-        return this.appTokens.getTenantAccessToken(options.tenantKey);
-      case 'app':
-        return this.appTokens.getAppAccessToken();
-      case 'user':
-        return this.userTokens.getUserAccessToken(requireOpenId(options.openId));
-      default:
-        throw new TypeError(`FeishuClient.request: token must be 'tenant', 'user' or 'app'.`);
-    }
-  }
-
-  private invalidate(options: FeishuRequestOptions, token: string): Promise<void> {
-    switch (options.token) {
-      case 'tenant':
-        return this.appTokens.invalidate(this.appTokens.tenantKey(options.tenantKey), token);
-      case 'app':
-        return this.appTokens.invalidate(this.appTokens.appKey(), token);
-      case 'user':
-        return this.userTokens.invalidate(requireOpenId(options.openId), token);
-    }
-  }
-}
-
-function requireOpenId(openId: string | undefined): string {
-  if (typeof openId !== 'string' || openId.length === 0) {
-    throw new TypeError(`FeishuClient.request: token 'user' needs the user's openId.`);
-  }
-  return openId;
 }

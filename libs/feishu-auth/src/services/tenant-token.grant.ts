@@ -60,8 +60,10 @@ export async function requestClientCredentialsToken(
   return { token, expire: Math.floor(expire), startedAt, finishedAt: options.clock() };
 }
 
+const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, '+');
+
 /** RFC 6749 §2.3.1: each part form-urlencoded, then `id:secret` in base64. */
 export function basicAuthorization(clientId: string, clientSecret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+  const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
 }

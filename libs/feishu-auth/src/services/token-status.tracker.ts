@@ -33,6 +33,8 @@ export interface FeishuTokenStatus {
   schedulerRunning: boolean;
   /** Ticks of the proactive refresh interval run so far. */
   schedulerTicks: number;
+  /** Epoch ms the last tick of the proactive refresh started. */
+  lastSchedulerTickAt?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export class TokenStatusTracker {
 
   schedulerTick(): void {
     this.state.schedulerTicks++;
+    this.state.lastSchedulerTickAt = this.options.clock();
   }
 
   schedulerRunning(running: boolean): void {
