@@ -42,6 +42,9 @@ const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.t
 const PLATFORMS = 'test/http-platforms.e2e-spec.ts';
 const SCHEDULER_UNIT = 'libs/feishu-auth/src/services/token-refresh.scheduler.spec.ts';
 const PACKED = 'test/packed-packages.integration-spec.ts';
+const LARK = 'test/lark-client.e2e-spec.ts';
+const HEALTH = 'test/health.e2e-spec.ts';
+const CLIENT_CREDENTIALS = 'test/tenant-token-client-credentials.e2e-spec.ts';
 const KIT = 'test/testing-kit.e2e-spec.ts';
 
 const LEAK_TEST =
@@ -775,6 +778,83 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: PACKED,
             test: 'on %s: logs in by redirect and by in-app code, serves the guarded route by cookie and X-Feishu-Session, logs out, and leaves the host @Interval(100) at 10 ± 2 runs a second',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'The official SDK client and the health probe',
+    intro:
+      "`FeishuLarkModule`'s `Client` of `@larksuiteoapi/node-sdk` and `FeishuHealthIndicator`, against " +
+      "the emulator; tokens are revoked with the emulator's `invalidateToken()`.",
+    cases: [
+      {
+        id: 'K1',
+        case: 'A tenant token Feishu revoked early meets an SDK call (99991663, HTTP 400); also a client_credentials token under FeishuClient',
+        expected:
+          'The token is dropped and the call sent once more with a fresh one: one extra token fetch, the call succeeds.',
+        testedBy: [
+          {
+            file: LARK,
+            test: 'should drop a tenant token Feishu revoked and retry the SDK call once with a new one',
+          },
+          {
+            file: CLIENT_CREDENTIALS,
+            test: 'should drop a client_credentials token Feishu revoked and retry the call once with a new one',
+          },
+        ],
+      },
+      {
+        id: 'K2',
+        case: 'A user token Feishu revoked early meets an SDK user call (99991668)',
+        expected: 'The user token is refreshed and the call retried once; it succeeds.',
+        testedBy: [
+          {
+            file: LARK,
+            test: 'should refresh a user token Feishu revoked and retry the user call once',
+          },
+        ],
+      },
+      {
+        id: 'K3',
+        case: 'A token the caller brought is rejected',
+        expected: "Feishu's answer is passed on; nothing is retried or dropped.",
+        testedBy: [{ file: LARK, test: 'should not retry a call whose token the caller brought' }],
+      },
+      {
+        id: 'K4',
+        case: 'Feishu refuses an SDK call (the SDK logs the whole axios error, with its Authorization header)',
+        expected:
+          'The log line has message, HTTP status and Feishu code only: no token, no secret.',
+        testedBy: [
+          { file: LARK, test: 'should write no token to the log when Feishu refuses an SDK call' },
+        ],
+      },
+      {
+        id: 'K5',
+        case: 'The token store does not answer a health probe; a renewal failed and no token is held',
+        expected:
+          '503 from the health endpoint naming `store` or `token` as down, never 500; no token or secret in it.',
+        testedBy: [
+          {
+            file: HEALTH,
+            test: 'should answer 503 with the store down when the store does not answer',
+          },
+          {
+            file: HEALTH,
+            test: 'should answer 503 with the token failing once a renewal failed and no token is held',
+          },
+        ],
+      },
+      {
+        id: 'K6',
+        case: 'Probes every few seconds',
+        expected: 'No call to Feishu from any probe.',
+        testedBy: [
+          {
+            file: HEALTH,
+            test: 'should answer 100 probes of a cold app up, without a single call to Feishu',
           },
         ],
       },
