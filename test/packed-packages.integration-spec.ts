@@ -67,6 +67,12 @@ interface PackageManifest {
 
 const MINUTE = 60_000;
 
+/** The extra entry points of `@feishu-auth/nestjs` (their `dist/` folder) and the optional peer each is for. */
+const ENTRY_POINT_PEERS: Record<string, string> = {
+  lark: '@larksuiteoapi/node-sdk',
+  health: '@nestjs/terminus',
+};
+
 let work: string;
 const packed = new Map<string, NpmPackResult>();
 
@@ -219,7 +225,7 @@ describe.each(libs)('the packed $name', (lib) => {
 });
 
 describe('the packed @feishu-auth/nestjs', () => {
-  it('ships declarations that import no optional peer (ioredis), so skipLibCheck: false needs none', async () => {
+  it('ships declarations that import no optional peer (ioredis) outside the entry point that needs it, so skipLibCheck: false needs none', async () => {
     const lib = libs.find((candidate) => candidate.name === '@feishu-auth/nestjs')!;
     const manifest = await readJson<PackageManifest>(join(repoRoot, lib.dir, 'package.json'));
     const optional = Object.entries(manifest.peerDependenciesMeta ?? {})
@@ -233,7 +239,10 @@ describe('the packed @feishu-auth/nestjs', () => {
     for (const path of declarations) {
       const source = await readFile(join(repoRoot, lib.dir, path), 'utf8');
       for (const name of bareImports(source)) {
-        if (optional.includes(name)) offending.push(`${name} (${path})`);
+        // `@feishu-auth/nestjs/lark` and `/health` exist for their peer; an app that imports neither
+        // never reads their declarations.
+        const ownPeer = ENTRY_POINT_PEERS[path.split('/')[1] ?? ''];
+        if (optional.includes(name) && name !== ownPeer) offending.push(`${name} (${path})`);
       }
     }
     expect(offending).toEqual([]);
