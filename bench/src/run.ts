@@ -4,6 +4,7 @@ import { RedisServer } from '../../test/support/redis-server.js';
 import { coldStartHerd } from './cold-start-herd.bench.js';
 import { guardOverhead } from './guard-overhead.bench.js';
 import { instances } from './instances.bench.js';
+import { larkClient } from './lark-client.bench.js';
 import { quickStart } from './quick-start.bench.js';
 import { schedulerScale } from './scheduler-scale.bench.js';
 import { steadyState } from './steady-state.bench.js';
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   '4': schedulerScale,
   '5': instances,
   '6': () => quickStart(),
+  '7': larkClient,
 };
 
 const PLACEMENT =
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   try {
     for (const name of names) {
       const benchmark = BENCHMARKS[name];
-      if (!benchmark) throw new Error(`no benchmark "${name}" (1–6)`);
+      if (!benchmark) throw new Error(`no benchmark "${name}" (1–7)`);
       const t0 = Date.now();
       console.log(`benchmark ${name}…`);
       const section = await benchmark(redis);
