@@ -6,6 +6,12 @@ import { FeishuStoreUnavailableError, InMemoryTokenStore } from '@feishu-auth/ne
 import { createTestApp, login, type CookieJar } from './helpers/feishu-login.helper.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
 
+/** A session id signed as the library signs session cookies: the purpose label is signed, not sent. */
+function signSessionId(id: string, secret: string): string {
+  const purpose = 'session-cookie:';
+  return sign(`${purpose}${id}`, secret).slice(purpose.length);
+}
+
 const LOGIN_URL = '/auth/feishu/login';
 const OTHER_APP = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };
 const SESSION_TTL_SECONDS = 3600;
@@ -53,7 +59,7 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
         store,
         clock: () => now,
         session: {
-          secret: ['new-secret-0123456789abcdef', 'old-secret-0123456789abcdef'],
+          secret: ['new-secret-0123456789abcdef-0123', 'old-secret-0123456789abcdef-0123'],
           ttlSeconds: SESSION_TTL_SECONDS,
         },
         refresh: { proactiveUserRefresh: false },
@@ -107,14 +113,14 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
   it('should refuse a session id signed with a secret the app does not know', async () => {
     const { jar } = await signedIn();
     const id = decodeURIComponent(jar.get('feishu_session')!).split('.')[0];
-    const foreign = encodeURIComponent(sign(id, 'attacker-secret-0123456789'));
+    const foreign = encodeURIComponent(signSessionId(id, 'attacker-secret-0123456789abcdef'));
     await expect401(await get('/me/name').set('Cookie', `feishu_session=${foreign}`));
   });
 
   it('should accept a session id signed with an older secret still in the list', async () => {
     const { jar } = await signedIn();
     const id = decodeURIComponent(jar.get('feishu_session')!).split('.')[0];
-    const old = encodeURIComponent(sign(id, 'old-secret-0123456789abcdef'));
+    const old = encodeURIComponent(signSessionId(id, 'old-secret-0123456789abcdef-0123'));
     const response = await get('/me/name').set('Cookie', `feishu_session=${old}`);
     expect(response.status).toBe(200);
   });
@@ -126,7 +132,9 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
   });
 
   it('should refuse a well-signed cookie naming no session', async () => {
-    const forged = encodeURIComponent(sign('no-such-session', 'new-secret-0123456789abcdef'));
+    const forged = encodeURIComponent(
+      signSessionId('no-such-session', 'new-secret-0123456789abcdef-0123'),
+    );
     await expect401(await get('/me/name').set('Cookie', `feishu_session=${forged}`));
   });
 

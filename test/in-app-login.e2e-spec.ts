@@ -346,6 +346,24 @@ describe.each(HTTP_PLATFORMS)(
         expect(me.status).toBe(401);
       });
 
+      it('should refuse a session token sent as the session cookie, and a session cookie sent as a session token', async () => {
+        const { sessionToken } = (
+          await postCode(app, { code: await selfBuiltCode(), session: 'token' })
+        ).body as { sessionToken: string };
+        const cookie = sessionCookie(await postCode(app, { code: await selfBuiltCode() }))!;
+        const cookieValue = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
+
+        const tokenAsCookie = await request(app.getHttpServer())
+          .get('/me')
+          .set('Cookie', `feishu_session=${encodeURIComponent(sessionToken)}`);
+        const cookieAsToken = await request(app.getHttpServer())
+          .get('/me')
+          .set('X-Feishu-Session', cookieValue);
+
+        expect(tokenAsCookie.status).toBe(401);
+        expect(cookieAsToken.status).toBe(401);
+      });
+
       it('should prefer X-Feishu-Session over an Authorization header the client also sends', async () => {
         const code = await selfBuiltCode();
         const { sessionToken } = (await postCode(app, { code, session: 'token' })).body as {

@@ -103,10 +103,24 @@ describe.each(HTTP_PLATFORMS)('Login callback with bad input on %s (e2e)', (plat
     const { code, state } = await approveAtEmulator(attacker.authorizeUrl, openId);
     const victim = await startLogin(server);
     const response = await callback(server, { code, state }, victim.jar);
-    await expectRefused(response, 403, 'state_browser_mismatch');
+    await expectRefused(response, 403, 'invalid_state');
     const noCookie = await callback(server, { code, state }, new CookieJar());
     await expectRefused(noCookie, 403, 'state_browser_mismatch');
     expect(calls(emulator, 'token.v2.authorization_code')).toBe(0);
+  });
+
+  it('should let the browser that started a login finish it after another browser sent its state', async () => {
+    const victim = await startLogin(server);
+    const { code, state } = await approveAtEmulator(victim.authorizeUrl, openId);
+    const other = await startLogin(server);
+
+    await expectRefused(await callback(server, { code, state }, other.jar), 403, 'invalid_state');
+    const noCookie = await callback(server, { code, state }, new CookieJar());
+    await expectRefused(noCookie, 403, 'state_browser_mismatch');
+    const own = await callback(server, { code, state }, victim.jar);
+
+    expect(own.status).toBe(302);
+    expect(calls(emulator, 'token.v2.authorization_code')).toBe(1);
   });
 
   it('should refuse a replayed code with the hint, as 400 not 502', async () => {

@@ -219,15 +219,17 @@ describe('Login with Feishu (e2e)', () => {
     expect(done.status).toBe(302);
   });
 
-  it('should mark the login binding cookie Secure when session.secure is true', async () => {
+  it('should name the login cookie __Host- and mark it Secure when session.secure is true', async () => {
     const server = await startApp({ session: { secret: SESSION_SECRET, secure: true } });
     const response = await request(server.getHttpServer()).get(LOGIN_URL);
     const binding = toArray(response.headers['set-cookie']).find((c) =>
-      c.startsWith('feishu_session_login='),
+      c.startsWith('__Host-feishu_session_login='),
     );
     expect(binding).toMatch(/; Secure/);
     expect(binding).toMatch(/HttpOnly/);
     expect(binding).toMatch(/SameSite=Lax/);
+    expect(binding).toMatch(/Path=\//);
+    expect(binding).not.toMatch(/Domain=/);
   });
 
   it('should finish on instance B a login started on instance A when both share one store', async () => {

@@ -90,11 +90,6 @@ function everyMethod(store: FeishuTokenStore): [string, () => Promise<unknown>][
         ),
     ],
     ['deleteSession', () => store.deleteSession('s')],
-    [
-      'setLoginState',
-      () => store.setLoginState({ state: 'st', browserBinding: 'b', createdAt: now }, 60),
-    ],
-    ['takeLoginState', () => store.takeLoginState('st')],
     ['acquireLock', () => store.acquireLock('lock', 1000)],
     ['releaseLock', () => store.releaseLock('lock', 'owner')],
     ['scheduleRefresh', () => store.scheduleRefresh('user:ou_1', now)],
@@ -161,7 +156,6 @@ describe('RedisTokenStore', () => {
         },
         600,
       );
-      await store.setLoginState({ state: 'st1', browserBinding: 'b', createdAt: now }, 300);
       await store.setToken('tenant:cli:tk', { token: 't', expiresAt: now + 7_200_000 });
       await store.acquireLock('refresh:ou_1', 15_000);
       await store.scheduleRefresh('user:ou_1', now);
@@ -170,7 +164,6 @@ describe('RedisTokenStore', () => {
       expect((await admin.keys('app1:*')).sort()).toEqual([
         'app1:due',
         'app1:lock:refresh:ou_1',
-        'app1:login:st1',
         'app1:session:s1',
         'app1:ticket:cli',
         'app1:token:tenant:cli:tk',
@@ -181,8 +174,6 @@ describe('RedisTokenStore', () => {
       expect(await ttl('app1:user:ou_1')).toBeLessThanOrEqual(3_600_000);
       expect(await ttl('app1:session:s1')).toBeGreaterThan(500_000);
       expect(await ttl('app1:session:s1')).toBeLessThanOrEqual(600_000);
-      expect(await ttl('app1:login:st1')).toBeGreaterThan(200_000);
-      expect(await ttl('app1:login:st1')).toBeLessThanOrEqual(300_000);
       expect(await ttl('app1:token:tenant:cli:tk')).toBeGreaterThan(7_000_000);
       expect(await ttl('app1:token:tenant:cli:tk')).toBeLessThanOrEqual(7_200_000);
       expect(await ttl('app1:lock:refresh:ou_1')).toBeLessThanOrEqual(15_000);

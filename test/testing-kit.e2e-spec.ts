@@ -82,7 +82,7 @@ describe.each(HTTP_PLATFORMS)(
         imports: [
           FeishuAuthModule.forRoot({
             ...feishu.moduleOptions(),
-            session: { secret: 'a test secret of 16+ characters', secure: false },
+            session: { secret: 'a test secret of 32 characters or more', secure: false },
           }),
         ],
         controllers: [AuthController, MeController],

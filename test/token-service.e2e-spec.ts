@@ -198,7 +198,7 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     }).compile();
 
     await expect(compile).rejects.toThrow(
-      /"session.secret" must be a string of at least 16 characters/,
+      /"session.secret" must be a string of at least 32 characters/,
     );
   });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
         appSecret: 'emulator-self-built-secret',
         domain: { open: emulator.url, accounts: emulator.url },
         redirectUri,
-        session: { secret: 'a test secret of 16+ characters', secure: false },
+        session: { secret: 'a test secret of 32 characters or more', secure: false },
       }),
     ],
     controllers: [TestController],

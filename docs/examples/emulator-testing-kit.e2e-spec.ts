@@ -66,7 +66,7 @@ describe('GET /me', () => {
       imports: [
         FeishuAuthModule.forRoot({
           ...feishu.moduleOptions(), // appId, appSecret, appType, domain, redirectUri
-          session: { secret: 'a test secret of 16+ characters', secure: false },
+          session: { secret: 'a test secret of 32 characters or more', secure: false },
         }),
       ],
       controllers: [AuthController, MeController],

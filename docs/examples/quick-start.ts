@@ -58,7 +58,7 @@ import { FeishuAuthModule } from '@feishu-auth/nestjs';
       appId: process.env.FEISHU_APP_ID!, // cli_…
       appSecret: process.env.FEISHU_APP_SECRET!,
       redirectUri: 'http://localhost:3000/auth/feishu/callback', // registered in the developer console
-      session: { secret: process.env.SESSION_SECRET! }, // 16 characters or more
+      session: { secret: process.env.SESSION_SECRET! }, // 32 characters or more
     }),
   ],
   controllers: [AuthController, MeController],

@@ -10,7 +10,7 @@ export const SELF_BUILT = {
 };
 export const STORE_APP = { appId: 'cli_emulator_store', appSecret: 'emulator-store-secret' };
 export const REDIRECT_URI = 'http://localhost:3000/auth/feishu/callback';
-export const SESSION_SECRET = 'test-session-secret-0123456789';
+export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
 
 /** Module options pointing at the emulator, with fast retries; `overrides` wins. */
 export function emulatorOptions(

@@ -38,6 +38,7 @@ const STATE_UNIT = 'libs/feishu-auth/src/strategies/feishu-login-state.store.spe
 const REDIS_STORE = 'test/redis-token-store.integration-spec.ts';
 const IN_APP = 'test/in-app-login.e2e-spec.ts';
 const OPTIONS_UNIT = 'libs/feishu-auth/src/feishu-auth.options.spec.ts';
+const LOGIN_FLOOD = 'test/login-flood.integration-spec.ts';
 const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.ts';
 const PLATFORMS = 'test/http-platforms.e2e-spec.ts';
 const SCHEDULER_UNIT = 'libs/feishu-auth/src/services/token-refresh.scheduler.spec.ts';
@@ -274,11 +275,12 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
       {
         id: 'S1',
         case: 'Login started while Redis is down',
-        expected: '503 JSON, no redirect; logging in works once Redis is back.',
+        expected:
+          'The redirect to Feishu, since nothing is stored before the callback (the login travels in its cookie); that login finishes once Redis is back.',
         testedBy: [
           {
             file: REDIS,
-            test: 'should answer a login started while Redis is down with 503 JSON, and log in once it is back',
+            test: 'should start a login while Redis is down and finish it once Redis is back',
           },
         ],
       },
@@ -414,8 +416,9 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
       },
       {
         id: 'A4',
-        case: 'CSRF: state from another browser (missing or other binding cookie)',
-        expected: '403 `state_browser_mismatch`, before any exchange.',
+        case: 'CSRF: state from another browser (missing or other login cookie)',
+        expected:
+          '403 before any exchange: `state_browser_mismatch` without a login cookie that opens, `invalid_state` when the state is not one of that cookie’s logins.',
         testedBy: [
           {
             file: BAD_INPUT,
@@ -680,6 +683,61 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
             file: OPTIONS_UNIT,
             test: 'should refuse pkce: true with the v1-oidc token endpoint, which takes no verifier',
           },
+        ],
+      },
+      {
+        id: 'N1',
+        case: '20,000 login starts from a client without cookies',
+        expected:
+          'Nothing is stored before the callback (state, PKCE verifier and returnTo travel sealed in the browser’s login cookie): a real login started before them finishes; Redis gains no key (measured: 0 keys, under 1,000 / 5 MB asserted).',
+        testedBy: [
+          {
+            file: STATE_UNIT,
+            test: 'should finish a login started before 20,000 cookie-less login starts, in the default in-memory store',
+          },
+          { file: STATE_UNIT, test: 'should not touch the store when a login starts' },
+          {
+            file: LOGIN_FLOOD,
+            test: 'should grow Redis by under 1,000 keys and 5 MB over 20,000 login starts, and finish a real login started before them',
+          },
+        ],
+      },
+      {
+        id: 'N2',
+        case: 'A callback with another browser’s state (burning it), or two callbacks with one state at once',
+        expected:
+          'The state is claimed in the store only after the browser’s own login cookie proved it, atomically (`acquireLock`): another browser’s callback is refused and leaves the state usable by its owner; of two concurrent callbacks one goes on.',
+        testedBy: [
+          {
+            file: BAD_INPUT,
+            test: 'should let the browser that started a login finish it after another browser sent its state',
+          },
+          {
+            file: STATE_UNIT,
+            test: 'should not let a callback from another browser burn the state',
+          },
+          {
+            file: STATE_UNIT,
+            test: 'should give a state to exactly one of two concurrent callbacks',
+          },
+        ],
+      },
+      {
+        id: 'N3',
+        case: 'A signed value replayed for another purpose (session token as session cookie and back); cookies over plain http or from a sub-domain',
+        expected:
+          "401: a purpose label is signed with each value. Secure cookies are named `__Host-…` (`__Secure-…` with a domain). A session secret under 32 characters, or `sameSite: 'none'` without Secure, stops the boot naming the option.",
+        testedBy: [
+          {
+            file: IN_APP,
+            test: 'should refuse a session token sent as the session cookie, and a session cookie sent as a session token',
+          },
+          {
+            file: LOGIN,
+            test: 'should name the login cookie __Host- and mark it Secure when session.secure is true',
+          },
+          { file: OPTIONS_UNIT, test: 'should reject a bad %s with one message naming it' },
+          { file: OPTIONS_UNIT, test: 'should name the cookies for %j: %s and %s' },
         ],
       },
     ],

@@ -42,10 +42,17 @@ export const invalidLoginPathMessage = (option: string): string =>
 export const missingSessionMessage = (): string =>
   `${PREFIX} "session" is required: { secret: string | string[] } signs the session cookie.`;
 
+/** Shorter session secrets are refused at boot: they sign every session and login cookie. */
+export const MIN_SESSION_SECRET_LENGTH = 32;
+
 export const invalidSessionSecretMessage = (index?: number): string =>
-  `${PREFIX} "session.secret${index === undefined ? '' : `[${index}]`}" must be a string of at least 16 characters ` +
-  '(use a random value of 32 characters or more; an array rotates keys, the first one signs). ' +
-  'Its value is not shown here.';
+  `${PREFIX} "session.secret${index === undefined ? '' : `[${index}]`}" must be a string of at least ` +
+  `${MIN_SESSION_SECRET_LENGTH} characters (a random value, e.g. \`openssl rand -base64 32\`; an ` +
+  'array rotates keys, the first one signs). Its value is not shown here.';
+
+export const sameSiteNoneWithoutSecureMessage = (): string =>
+  `${PREFIX} "session.sameSite" 'none' requires "session.secure": true (browsers drop a ` +
+  'SameSite=None cookie that is not Secure).';
 
 export const invalidSessionFieldMessage = (field: string, expected: string): string =>
   `${PREFIX} "session.${field}" must be ${expected}.`;

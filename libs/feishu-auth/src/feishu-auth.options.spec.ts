@@ -100,7 +100,17 @@ describe('resolveFeishuAuthOptions', () => {
     [
       'session.secret',
       { session: { secret: 'short' } },
-      /"session.secret" must be a string of at least 16/,
+      /"session.secret" must be a string of at least 32/,
+    ],
+    [
+      'session.secret of 31 characters',
+      { session: { secret: SESSION_SECRET.slice(0, 31) } },
+      /"session.secret" must be a string of at least 32/,
+    ],
+    [
+      'session.sameSite none without Secure',
+      { session: { secret: SESSION_SECRET, sameSite: 'none', secure: false } },
+      /"session.sameSite" 'none' requires "session.secure": true/,
     ],
     [
       'session.secret[1]',
@@ -190,6 +200,29 @@ describe('resolveFeishuAuthOptions', () => {
     );
 
     expect(resolved.session.tokenTtlSeconds).toBe(600);
+  });
+
+  it.each([
+    [{ secure: false }, 'feishu_session', 'feishu_session_login'],
+    [{ secure: true }, '__Host-feishu_session', '__Host-feishu_session_login'],
+    [
+      { secure: true, domain: 'example.com' },
+      '__Secure-feishu_session',
+      '__Secure-feishu_session_login',
+    ],
+    [{ secure: true, cookieName: 'sid' }, '__Host-sid', '__Host-sid_login'],
+  ])('should name the cookies for %j: %s and %s', (session, cookieName, loginCookieName) => {
+    const resolved = resolveFeishuAuthOptions(
+      valid({ session: { secret: SESSION_SECRET, ...session } }),
+    );
+    expect(resolved.session).toMatchObject({ cookieName, loginCookieName });
+  });
+
+  it('should accept sameSite none with Secure', () => {
+    const resolved = resolveFeishuAuthOptions(
+      valid({ session: { secret: SESSION_SECRET, sameSite: 'none', secure: true } }),
+    );
+    expect(resolved.session).toMatchObject({ sameSite: 'none', secure: true });
   });
 
   it('should never put a secret in the message', () => {

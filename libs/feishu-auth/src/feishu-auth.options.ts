@@ -10,6 +10,7 @@ import type {
   FeishuTokenRefreshFailedEvent,
 } from './interfaces/feishu-auth-module-options.interface.js';
 import type { FeishuTokenStore } from './interfaces/feishu-token-store.interface.js';
+import { prefixedCookieName, type FeishuCookieAttributes } from './session/feishu-cookie.util.js';
 
 /** Base URLs of one brand. */
 export interface FeishuBaseUrls {
@@ -33,7 +34,10 @@ export interface ResolvedFeishuAuthOptions {
   session: {
     /** The first signs, all verify. */
     secrets: string[];
+    /** As sent: `session.cookieName` with the `__Host-` / `__Secure-` prefix its attributes allow. */
     cookieName: string;
+    /** The pending-login cookie, named like the session cookie plus `_login`. */
+    loginCookieName: string;
     ttlSeconds: number;
     /** Session tokens of cookie-less clients; at most `ttlSeconds`. */
     tokenTtlSeconds: number;
@@ -276,19 +280,27 @@ function resolveSession(value: unknown): ResolvedFeishuAuthOptions['session'] {
     'session.tokenTtlSeconds',
     1,
   );
+  const attributes: FeishuCookieAttributes = {
+    secure: secure === 'auto' ? !isDevelopmentEnvironment() : secure,
+    sameSite: sameSite as FeishuCookieAttributes['sameSite'],
+    domain: value.domain as string | undefined,
+  };
+  // Browsers drop a SameSite=None cookie that is not Secure: the login would fail at the callback.
+  if (sameSite === 'none' && !attributes.secure) {
+    throw new FeishuConfigError(messages.sameSiteNoneWithoutSecureMessage());
+  }
   return {
     secrets,
-    cookieName,
+    cookieName: prefixedCookieName(cookieName, attributes),
+    loginCookieName: prefixedCookieName(`${cookieName}_login`, attributes),
     ttlSeconds,
     tokenTtlSeconds: Math.min(tokenTtlSeconds, ttlSeconds),
-    secure: secure === 'auto' ? !isDevelopmentEnvironment() : secure,
-    sameSite,
-    domain: value.domain as string | undefined,
+    ...attributes,
   };
 }
 
 function isSecret(secret: unknown): secret is string {
-  return typeof secret === 'string' && secret.length >= 16;
+  return typeof secret === 'string' && secret.length >= messages.MIN_SESSION_SECRET_LENGTH;
 }
 
 function resolveSessionSecrets(value: unknown): string[] {

@@ -15,7 +15,6 @@ export type {
 export {
   FeishuTokenStore,
   type FeishuCachedToken,
-  type FeishuLoginState,
   type FeishuSessionRecord,
   type FeishuTokenIssuer,
   type FeishuUserTokenRecord,

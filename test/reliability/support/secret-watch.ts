@@ -2,7 +2,6 @@ import type { LoggerService } from '@nestjs/common';
 import {
   InMemoryTokenStore,
   type FeishuCachedToken,
-  type FeishuLoginState,
   type FeishuSessionRecord,
   type FeishuUserTokenRecord,
 } from '@feishu-auth/nestjs';
@@ -16,8 +15,9 @@ const MIN_SECRET_LENGTH = 12;
 /**
  * Watches a test file's flows for leaked secrets: a Nest logger that records every line at every
  * level, a copy of everything written to `console`, and the list of secrets the flows handled
- * (every token, refresh token, session id, login state and PKCE verifier the store was given,
- * plus the app and session secrets and the cookie values the test saw).
+ * (every token, refresh token and session id the store was given, plus the app and session
+ * secrets and the cookie values the test saw; login states and PKCE verifiers travel sealed in
+ * the login cookie).
  */
 export class SecretWatch implements LoggerService {
   private readonly lines: string[] = [];
@@ -131,12 +131,5 @@ export class WatchedTokenStore extends InMemoryTokenStore {
   override async setSession(record: FeishuSessionRecord, ttlSeconds: number): Promise<void> {
     this.watch.remember(record.id);
     return super.setSession(record, ttlSeconds);
-  }
-
-  override async setLoginState(state: FeishuLoginState, ttlSeconds: number): Promise<void> {
-    this.watch.remember(state.state);
-    this.watch.remember(state.browserBinding);
-    this.watch.remember(state.codeVerifier);
-    return super.setLoginState(state, ttlSeconds);
   }
 }

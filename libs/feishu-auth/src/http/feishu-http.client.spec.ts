@@ -183,7 +183,7 @@ describe('FeishuHttpClient', () => {
         appId: 'cli_test',
         appSecret: 'secret',
         redirectUri: 'https://example.com/cb',
-        session: { secret: 'session-secret-0123456789' },
+        session: { secret: 'session-secret-0123456789abcdefghij' },
         http: { retries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1 },
       }),
     );
@@ -207,7 +207,7 @@ function client(http: Record<string, number> = {}): FeishuHttpClient {
       appId: 'cli_test',
       appSecret: 'secret',
       redirectUri: 'https://example.com/cb',
-      session: { secret: 'session-secret-0123456789' },
+      session: { secret: 'session-secret-0123456789abcdefghij' },
       http: { retries: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 2, timeoutMs: 2000, ...http },
     }),
   );

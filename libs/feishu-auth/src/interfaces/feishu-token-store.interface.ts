@@ -59,30 +59,12 @@ export interface FeishuSessionRecord {
 }
 
 /**
- * What a login remembers between the redirect to Feishu and the callback. Kept in the store
- * so the callback may land on any instance; `browserBinding` ties it to the browser that
- * started the login (it is compared with a signed cookie set on that browser).
- *
- * @publicApi
- */
-export interface FeishuLoginState {
-  state: string;
-  browserBinding: string;
-  codeVerifier?: string;
-  /** A local path to return to after login (already validated). */
-  returnTo?: string;
-  /** Epoch milliseconds. */
-  createdAt: number;
-}
-
-/**
  * Everything the library keeps between requests. `InMemoryTokenStore` (the default) and
  * `RedisTokenStore` implement it; implement it yourself to keep tokens in Postgres, DynamoDB …
  *
  * Rules every implementation must follow (the contract test suite checks them):
  * - Values are returned as they were written (the library encrypts tokens itself when asked to).
  * - Entries whose TTL has passed are never returned.
- * - `takeLoginState` is atomic: of two concurrent calls with the same state, at most one gets it.
  * - `acquireLock` is atomic and leased: at most one owner at a time, and a lock whose owner died
  *   frees itself when `leaseMs` has passed. `releaseLock` frees it only for the owner that holds it.
  * - `getDue` costs time in proportion to what it returns, not to everything stored.
@@ -110,14 +92,11 @@ export interface FeishuTokenStore {
   setSession(record: FeishuSessionRecord, ttlSeconds: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
 
-  setLoginState(state: FeishuLoginState, ttlSeconds: number): Promise<void>;
-  /** Returns the login state and deletes it in one atomic step (a state is single use). */
-  takeLoginState(state: string): Promise<FeishuLoginState | undefined>;
-
   /**
    * Returns an owner id when the lock was free (now held for `leaseMs`), otherwise `undefined`.
-   * Keys are the token's own (`app:<appId>`, `user:<appId>:<openId>` …): keep locks apart from
-   * the other kinds of entries.
+   * Keys are the token's own (`app:<appId>`, `user:<appId>:<openId>` …), or `login:<hash>` for a
+   * login's state, claimed once at its callback and never released: keep locks apart from the
+   * other kinds of entries.
    */
   acquireLock(key: string, leaseMs: number): Promise<string | undefined>;
   releaseLock(key: string, owner: string): Promise<void>;

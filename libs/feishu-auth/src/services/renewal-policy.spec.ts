@@ -65,7 +65,7 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
           ...SELF_BUILT,
           domain: { open: emulator.url, accounts: emulator.url },
           redirectUri: 'http://localhost:3000/auth/feishu/callback',
-          session: { secret: 'renewal-policy-session-secret' },
+          session: { secret: 'renewal-policy-session-secret-0123' },
           http: { retries: 0, timeoutMs: 5_000 },
           clock: () => now,
           store,

@@ -20,7 +20,7 @@ describe('TokenService status: callerWaits', () => {
           ...SELF_BUILT,
           domain: { open: emulator.url, accounts: emulator.url },
           redirectUri: 'http://localhost:3000/auth/feishu/callback',
-          session: { secret: 'caller-waits-session-secret' },
+          session: { secret: 'caller-waits-session-secret-012345' },
           refresh: { intervalMs: 3_600_000, ...refresh },
         }),
       ],

@@ -1,28 +1,53 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { appendSetCookie, signValue, unsignValue } from './feishu-cookie.util.js';
+import {
+  appendSetCookie,
+  prefixedCookieName,
+  signValue,
+  unsignValue,
+} from './feishu-cookie.util.js';
 
 function nodeResponse(): ServerResponse {
   return new ServerResponse(new IncomingMessage(new Socket()));
 }
 
 describe('feishu cookie utilities', () => {
+  const COOKIE = 'session-cookie';
+
   it('should verify a value signed with the first secret, with every secret of the list', () => {
-    const signed = signValue('session-id', ['new-secret', 'old-secret']);
-    expect(unsignValue(signed, ['new-secret'])).toBe('session-id');
-    expect(unsignValue(signed, ['other', 'new-secret'])).toBe('session-id');
+    const signed = signValue('session-id', ['new-secret', 'old-secret'], COOKIE);
+    expect(unsignValue(signed, ['new-secret'], COOKIE)).toBe('session-id');
+    expect(unsignValue(signed, ['other', 'new-secret'], COOKIE)).toBe('session-id');
   });
 
   it('should keep accepting values signed with a rotated-out secret while it is listed', () => {
-    const signedWithOld = signValue('session-id', ['old-secret']);
-    expect(unsignValue(signedWithOld, ['new-secret', 'old-secret'])).toBe('session-id');
-    expect(unsignValue(signedWithOld, ['new-secret'])).toBeUndefined();
+    const signedWithOld = signValue('session-id', ['old-secret'], COOKIE);
+    expect(unsignValue(signedWithOld, ['new-secret', 'old-secret'], COOKIE)).toBe('session-id');
+    expect(unsignValue(signedWithOld, ['new-secret'], COOKIE)).toBeUndefined();
   });
 
   it('should refuse a tampered value', () => {
-    const signed = signValue('session-id', ['secret']);
-    expect(unsignValue(signed.replace('session-id', 'session-ie'), ['secret'])).toBeUndefined();
-    expect(unsignValue('session-id', ['secret'])).toBeUndefined();
+    const signed = signValue('session-id', ['secret'], COOKIE);
+    expect(
+      unsignValue(signed.replace('session-id', 'session-ie'), ['secret'], COOKIE),
+    ).toBeUndefined();
+    expect(unsignValue('session-id', ['secret'], COOKIE)).toBeUndefined();
+  });
+
+  it('should not verify a value signed for one purpose as a value of another', () => {
+    const token = signValue('session-id', ['secret'], 'session-token');
+    expect(token.startsWith('session-id.')).toBe(true);
+    expect(unsignValue(token, ['secret'], 'session-cookie')).toBeUndefined();
+    expect(unsignValue(token, ['secret'], 'session-token')).toBe('session-id');
+  });
+
+  it.each([
+    [{ secure: false, sameSite: 'lax' as const }, 'sid'],
+    [{ secure: true, sameSite: 'lax' as const }, '__Host-sid'],
+    [{ secure: true, sameSite: 'none' as const, domain: 'example.com' }, '__Secure-sid'],
+    [{ secure: false, sameSite: 'lax' as const, domain: 'example.com' }, 'sid'],
+  ])('should name a cookie with attributes %j %s', (attributes, expected) => {
+    expect(prefixedCookieName('sid', attributes)).toBe(expected);
   });
 
   it('should set HttpOnly, SameSite, Path=/ and Max-Age, keeping other cookies', () => {

@@ -15,20 +15,47 @@ export function randomId(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Signs with the first secret; the first secret is the one in use, the others only verify. */
-export function signValue(value: string, secrets: readonly string[]): string {
-  return sign(value, secrets[0]);
+/**
+ * What a signed value is for. The label is signed with the value but not sent, so a value signed
+ * for one purpose never verifies for another (a session token is no session cookie).
+ */
+export type FeishuSignedPurpose = 'session-cookie' | 'session-token';
+
+/**
+ * `<value>.<HMAC-SHA256 of "<purpose>:<value>">`, signed with the first secret; the first secret
+ * is the one in use, the others only verify.
+ */
+export function signValue(
+  value: string,
+  secrets: readonly string[],
+  purpose: FeishuSignedPurpose,
+): string {
+  return sign(`${purpose}:${value}`, secrets[0]).slice(purpose.length + 1);
 }
 
-/** The unsigned value if any of the secrets verifies the signature, otherwise `undefined`. */
-export function unsignValue(signed: string, secrets: readonly string[]): string | undefined {
+/** The value if any of the secrets verifies its signature for `purpose`, otherwise `undefined`. */
+export function unsignValue(
+  signed: string,
+  secrets: readonly string[],
+  purpose: FeishuSignedPurpose,
+): string | undefined {
   for (const secret of secrets) {
-    const value = unsign(signed, secret);
-    if (value !== false) {
-      return value;
+    const labelled = unsign(`${purpose}:${signed}`, secret);
+    if (labelled !== false) {
+      return labelled.slice(purpose.length + 1);
     }
   }
   return undefined;
+}
+
+/**
+ * The name a cookie is sent under: `__Host-<name>` when Secure without a Domain (the browser then
+ * refuses it from plain http, from a sub-domain and for another path), `__Secure-<name>` when
+ * Secure with a Domain, the bare name otherwise (plain-http development).
+ */
+export function prefixedCookieName(name: string, attributes: FeishuCookieAttributes): string {
+  if (!attributes.secure) return name;
+  return attributes.domain === undefined ? `__Host-${name}` : `__Secure-${name}`;
 }
 
 /** Adds a `Set-Cookie` header, keeping the ones already set (the session and the binding cookie). */

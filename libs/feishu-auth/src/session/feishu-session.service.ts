@@ -23,6 +23,7 @@ import {
   signValue,
   unsignValue,
   type FeishuCookieAttributes,
+  type FeishuSignedPurpose,
 } from './feishu-cookie.util.js';
 
 /** Longest cookie or header value worth unsigning: a 43-char id plus its signature, with room to spare. */
@@ -66,7 +67,7 @@ export class FeishuSessionService {
     appendSetCookie(
       response,
       this.options.session.cookieName,
-      signValue(record.id, this.secrets),
+      signValue(record.id, this.secrets, 'session-cookie'),
       ttlSeconds,
       this.attributes,
     );
@@ -86,7 +87,7 @@ export class FeishuSessionService {
     const ttlSeconds = this.options.session.tokenTtlSeconds;
     const record = await this.startSession(profile, ttlSeconds);
     return {
-      sessionToken: signValue(record.id, this.secrets),
+      sessionToken: signValue(record.id, this.secrets, 'session-token'),
       expiresIn: ttlSeconds,
       header: FEISHU_SESSION_HEADER,
     };
@@ -167,19 +168,19 @@ export class FeishuSessionService {
 
   private readHeaderSessionId(request: FeishuHttpRequest): string | undefined {
     const signed = requestHeader(request, FEISHU_SESSION_HEADER);
-    return signed === undefined ? undefined : this.unsignReference(signed);
+    return signed === undefined ? undefined : this.unsignReference(signed, 'session-token');
   }
 
   private readCookieSessionId(request: FeishuHttpRequest): string | undefined {
     const signed = requestCookie(request, this.options.session.cookieName);
-    return signed === undefined ? undefined : this.unsignReference(signed);
+    return signed === undefined ? undefined : this.unsignReference(signed, 'session-cookie');
   }
 
-  private unsignReference(signed: string): string | undefined {
+  private unsignReference(signed: string, purpose: FeishuSignedPurpose): string | undefined {
     if (signed.length > MAX_SESSION_REFERENCE_LENGTH) {
       return undefined;
     }
-    return unsignValue(signed, this.secrets);
+    return unsignValue(signed, this.secrets, purpose);
   }
 }
 

@@ -103,17 +103,12 @@ describe('EncryptingTokenStore', () => {
       expect((await backend.getToken('app:a'))?.token).not.toBe(first);
     });
 
-    it('should pass sessions and login states through unchanged (they hold no token)', async () => {
+    it('should pass sessions through unchanged (they hold no token)', async () => {
       const store = encrypting({ keys: [NEW_KEY] });
       const profile = { openId: 'ou_1', unionId: 'on_1', tenantKey: 'tk1', name: 'A' };
       await store.setSession({ id: 's1', openId: 'ou_1', profile, createdAt: 1, expiresAt: 2 }, 60);
-      await store.setLoginState(
-        { state: 'st', browserBinding: 'bb', codeVerifier: 'cv', createdAt: 1 },
-        60,
-      );
 
       expect((await backend.getSession('s1'))?.profile).toEqual(profile);
-      expect(await backend.takeLoginState('st')).toMatchObject({ codeVerifier: 'cv' });
     });
   });
 

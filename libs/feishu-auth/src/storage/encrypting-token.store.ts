@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import type { FeishuEncryptionOptions } from '../interfaces/feishu-auth-module-options.interface.js';
 import type {
   FeishuCachedToken,
-  FeishuLoginState,
   FeishuSessionRecord,
   FeishuTokenStore,
   FeishuUserTokenRecord,
@@ -23,9 +22,7 @@ const FAILURE_REASONS: Record<TokenCipherFailure, (keyId?: string) => string> = 
  * tokens of user records, the app and tenant tokens, and the app_ticket (a credential too: with the
  * app secret it obtains app tokens). AES-256-GCM, see `TokenCipher`.
  *
- * Sessions and login states pass through in clear: a session holds the profile, no token; a login
- * state holds a PKCE verifier that is single use, lives minutes and is useless without the
- * authorization code Feishu sends to the browser.
+ * Sessions pass through in clear: a session holds the profile, no token.
  *
  * A value that cannot be opened (unknown key id, altered, written in clear) is treated as absent,
  * with a warning that names the record but never the value: for a user that means logging in again,
@@ -121,14 +118,6 @@ export class EncryptingTokenStore implements FeishuTokenStore {
 
   deleteSession(id: string): Promise<void> {
     return this.inner.deleteSession(id);
-  }
-
-  setLoginState(state: FeishuLoginState, ttlSeconds: number): Promise<void> {
-    return this.inner.setLoginState(state, ttlSeconds);
-  }
-
-  takeLoginState(state: string): Promise<FeishuLoginState | undefined> {
-    return this.inner.takeLoginState(state);
   }
 
   acquireLock(key: string, leaseMs: number): Promise<string | undefined> {

@@ -70,7 +70,6 @@ describe('InMemoryTokenStore', () => {
         },
         60,
       );
-      await store.setLoginState({ state: 'st', browserBinding: 'b', createdAt: 0 }, 60);
       await store.acquireLock('refresh:ou_1', 1000);
       await store.scheduleRefresh('user:ou_1', Date.now() + 1000);
 
@@ -106,16 +105,6 @@ describe('InMemoryTokenStore', () => {
 
       const kept = await Promise.all([0, 1, 2, 3, 4].map((index) => store.getSession(`s${index}`)));
       expect(kept.map((session) => session?.id)).toEqual([undefined, 's1', 's2', 's3', 's4']);
-    });
-
-    it('should keep at most maxLoginStates logins in progress', async () => {
-      const store = new InMemoryTokenStore({ maxLoginStates: 2 });
-      for (const state of ['a', 'b', 'c'])
-        await store.setLoginState({ state, browserBinding: 'x', createdAt: 0 }, 600);
-
-      expect(await store.takeLoginState('a')).toBeUndefined();
-      expect(await store.takeLoginState('b')).toBeDefined();
-      expect(await store.takeLoginState('c')).toBeDefined();
     });
 
     it('should keep at most maxTokens app and tenant tokens', async () => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type {
   FeishuCachedToken,
-  FeishuLoginState,
   FeishuSessionRecord,
   FeishuTokenStore,
   FeishuUserTokenRecord,
@@ -17,8 +16,6 @@ export interface InMemoryTokenStoreOptions {
   maxUsers?: number;
   /** Most sessions kept (a user may be signed in on several browsers). Default 2 × `maxUsers`. */
   maxSessions?: number;
-  /** Most logins in progress (between the redirect to Feishu and the callback). Default 10000. */
-  maxLoginStates?: number;
   /** Most app / tenant tokens kept (a store app has one tenant token per tenant). Default 10000. */
   maxTokens?: number;
   /** Time source in epoch ms. Default `Date.now`, read on every call so fake timers move it. */
@@ -26,7 +23,6 @@ export interface InMemoryTokenStoreOptions {
 }
 
 const DEFAULT_MAX_USERS = 100_000;
-const DEFAULT_MAX_LOGIN_STATES = 10_000;
 const DEFAULT_MAX_TOKENS = 10_000;
 const MAX_APP_TICKETS = 1_000;
 
@@ -50,7 +46,6 @@ export class InMemoryTokenStore implements FeishuTokenStore {
   private readonly appTickets: LRUCache<string, string>;
   private readonly users: LRUCache<string, FeishuUserTokenRecord>;
   private readonly sessions: LRUCache<string, FeishuSessionRecord>;
-  private readonly loginStates: LRUCache<string, FeishuLoginState>;
   private readonly locks: LRUCache<string, HeldLock>;
   private readonly dueIndex = new DueIndex();
 
@@ -65,10 +60,8 @@ export class InMemoryTokenStore implements FeishuTokenStore {
     this.sessions = this.createCache(
       positiveInteger(options.maxSessions, maxUsers * 2, 'maxSessions'),
     );
-    this.loginStates = this.createCache(
-      positiveInteger(options.maxLoginStates, DEFAULT_MAX_LOGIN_STATES, 'maxLoginStates'),
-    );
-    // A lock per user being refreshed at once; the cap only guards against a leak.
+    // A lock per user being refreshed at once, and per login state claimed in the last 10 minutes;
+    // the cap only guards against a leak.
     this.locks = this.createCache(maxUsers);
   }
 
@@ -117,17 +110,6 @@ export class InMemoryTokenStore implements FeishuTokenStore {
     this.sessions.delete(id);
   }
 
-  async setLoginState(state: FeishuLoginState, ttlSeconds: number): Promise<void> {
-    this.putWithTtl(this.loginStates, state.state, copy(state), ttlSeconds * 1000);
-  }
-
-  async takeLoginState(state: string): Promise<FeishuLoginState | undefined> {
-    // get and delete run in one synchronous step: no other call can interleave.
-    const found = this.loginStates.get(state);
-    this.loginStates.delete(state);
-    return found;
-  }
-
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
     if (this.locks.has(key)) return undefined;
     const owner = randomUUID();
@@ -152,13 +134,7 @@ export class InMemoryTokenStore implements FeishuTokenStore {
   }
 
   async close(): Promise<void> {
-    for (const cache of [
-      this.tokens,
-      this.appTickets,
-      this.users,
-      this.sessions,
-      this.loginStates,
-    ]) {
+    for (const cache of [this.tokens, this.appTickets, this.users, this.sessions]) {
       cache.clear();
     }
     this.locks.clear();

@@ -4,7 +4,6 @@ import type { RedisOptions } from 'ioredis';
 import { FeishuConfigError, FeishuStoreUnavailableError } from '../feishu-auth.errors.js';
 import type {
   FeishuCachedToken,
-  FeishuLoginState,
   FeishuSessionRecord,
   FeishuTokenStore,
   FeishuUserTokenRecord,
@@ -30,7 +29,6 @@ export interface RedisTokenStoreClient {
   readonly status: string;
   readonly options: { commandTimeout?: number };
   get(key: string): Promise<string | null>;
-  getdel(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<unknown>;
   set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
@@ -117,11 +115,11 @@ return 0`);
 
 /**
  * A store in Redis, shared by every instance of an app: a login may start on one instance and finish
- * on another, and one refresh lock serves them all. Needs Redis 6.2 or later (GETDEL).
+ * on another, and one refresh lock serves them all.
  *
- * Layout under `keyPrefix`: `token:<key>`, `ticket:<appId>`, `user:<openId>`, `session:<id>` and
- * `login:<state>` hold JSON (or the ticket) with a PX TTL matching the record's life; `lock:<key>`
- * holds the owner id with the lease as PX; `due` is a sorted set scored by due time. Every method is
+ * Layout under `keyPrefix`: `token:<key>`, `ticket:<appId>`, `user:<openId>` and `session:<id>`
+ * hold JSON (or the ticket) with a PX TTL matching the record's life; `lock:<key>` holds the owner
+ * id with the lease as PX (`lock:login:<hash>` marks a login state used); `due` is a sorted set scored by due time. Every method is
  * one command or one single-key script, so none of them scans the keyspace.
  *
  * When Redis cannot be reached every method rejects with `FeishuStoreUnavailableError` within
@@ -228,25 +226,6 @@ export class RedisTokenStore implements FeishuTokenStore {
     await this.run('delete a session', (redis) => redis.del(this.key('session', id)));
   }
 
-  async setLoginState(state: FeishuLoginState, ttlSeconds: number): Promise<void> {
-    await this.putWithTtl(
-      'write a login state',
-      this.key('login', state.state),
-      JSON.stringify(state),
-      ttlSeconds * 1000,
-    );
-  }
-
-  async takeLoginState(state: string): Promise<FeishuLoginState | undefined> {
-    // GETDEL: read and delete in one command, so of two concurrent callbacks only one gets the state.
-    return this.readJson<FeishuLoginState>(
-      'take a login state',
-      'login state',
-      this.key('login', state),
-      'getdel',
-    );
-  }
-
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
     const owner = randomUUID();
     const lease = Math.max(1, Math.ceil(leaseMs));
@@ -309,13 +288,8 @@ export class RedisTokenStore implements FeishuTokenStore {
     );
   }
 
-  private async readJson<T>(
-    operation: string,
-    kind: string,
-    key: string,
-    command: 'get' | 'getdel' = 'get',
-  ): Promise<T | undefined> {
-    const raw = await this.run(operation, (redis) => redis[command](key));
+  private async readJson<T>(operation: string, kind: string, key: string): Promise<T | undefined> {
+    const raw = await this.run(operation, (redis) => redis.get(key));
     if (raw === null) return undefined;
     try {
       return JSON.parse(raw) as T;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type {
-  FeishuLoginState,
   FeishuSessionRecord,
   FeishuTokenStore,
   FeishuUserTokenRecord,
@@ -262,7 +261,7 @@ export function describeTokenStoreContract(
         expect(await store.getUserToken('ou_2')).toBeDefined();
       });
 
-      it('should keep user records apart from tokens, sessions and login states with the same id', async () => {
+      it('should keep user records apart from tokens and sessions with the same id', async () => {
         await store.setUserToken(userRecord(harness.now(), 'same'), 3600);
         await store.setToken('same', { token: 'app', expiresAt: harness.now() + 60_000 });
         await store.setSession(sessionRecord(harness.now(), 'same', 'ou_x'), 3600);
@@ -270,7 +269,6 @@ export function describeTokenStoreContract(
         expect((await store.getUserToken('same'))?.openId).toBe('same');
         expect((await store.getToken('same'))?.token).toBe('app');
         expect((await store.getSession('same'))?.openId).toBe('ou_x');
-        expect(await store.takeLoginState('same')).toBeUndefined();
       });
     });
 
@@ -304,60 +302,6 @@ export function describeTokenStoreContract(
         await store.deleteSession('sid-1');
 
         expect(await store.getSession('sid-1')).toBeUndefined();
-      });
-    });
-
-    describe('login states', () => {
-      it('should give a login state back once, then never again', async () => {
-        const state = loginState(harness.now(), 'st-1');
-        await store.setLoginState(state, 600);
-
-        expect(await store.takeLoginState('st-1')).toEqual(state);
-        expect(await store.takeLoginState('st-1')).toBeUndefined();
-      });
-
-      it('should give a login state started on one instance to the callback on another', async () => {
-        const state = loginState(harness.now(), 'st-1');
-        await store.setLoginState(state, 600);
-
-        expect(await peer().takeLoginState('st-1')).toEqual(state);
-        expect(await store.takeLoginState('st-1')).toBeUndefined();
-      });
-
-      it('should give a login state to exactly one of two concurrent takes', async () => {
-        await store.setLoginState(loginState(harness.now(), 'st-race'), 600);
-
-        const results = await Promise.all([
-          store.takeLoginState('st-race'),
-          peer().takeLoginState('st-race'),
-        ]);
-
-        expect(results.filter((result) => result !== undefined)).toHaveLength(1);
-      });
-
-      it('should give a login state to exactly one of many concurrent takes', async () => {
-        await store.setLoginState(loginState(harness.now(), 'st-many'), 600);
-        const other = peer();
-
-        const results = await Promise.all(
-          Array.from({ length: 20 }, (_, index) =>
-            (index % 2 ? other : store).takeLoginState('st-many'),
-          ),
-        );
-
-        expect(results.filter((result) => result !== undefined)).toHaveLength(1);
-      });
-
-      it('should not give back a login state whose TTL has passed', async () => {
-        await store.setLoginState(loginState(harness.now(), 'st-old'), 1);
-
-        await harness.advance(1100);
-
-        expect(await eventually(() => store.takeLoginState('st-old'), isUndefined)).toBeUndefined();
-      });
-
-      it('should return nothing for a state that was never stored', async () => {
-        expect(await store.takeLoginState('forged')).toBeUndefined();
       });
     });
 
@@ -561,15 +505,5 @@ function sessionRecord(now: number, id: string, openId: string): FeishuSessionRe
     },
     createdAt: now,
     expiresAt: now + 3_600_000,
-  };
-}
-
-function loginState(now: number, state: string): FeishuLoginState {
-  return {
-    state,
-    browserBinding: 'bb-' + randomToken(16),
-    codeVerifier: randomToken(64),
-    returnTo: '/me?tab=1',
-    createdAt: now,
   };
 }

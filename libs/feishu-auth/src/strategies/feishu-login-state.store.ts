@@ -1,20 +1,22 @@
-import { timingSafeEqual } from 'node:crypto';
-import type {
-  FeishuLoginState,
-  FeishuTokenStore,
-} from '../interfaces/feishu-token-store.interface.js';
+import { createHash } from 'node:crypto';
+import { HttpStatus } from '@nestjs/common';
+import { FeishuLoginException } from '../guards/feishu-login.exception.js';
+import type { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
 import { requestCookie, type PassportHttpRequest } from '../http/feishu-http.adapter.js';
 import {
   appendSetCookie,
   randomId,
-  signValue,
-  unsignValue,
   type FeishuCookieAttributes,
 } from '../session/feishu-cookie.util.js';
+import { FeishuLoginCookieCipher } from './feishu-login-cookie.js';
 import type { FeishuLoginFailureReason } from './feishu-login.messages.js';
-
-/** A login must complete within 10 minutes of its start (Feishu codes live 5). */
-export const LOGIN_STATE_TTL_SECONDS = 600;
+import {
+  addPendingLogin,
+  findPendingLogin,
+  LOGIN_STATE_TTL_SECONDS,
+  pendingLoginRemainingMs,
+  type FeishuPendingLogin,
+} from './feishu-pending-logins.js';
 
 /** What a login carries through Feishu besides the PKCE verifier. */
 export interface FeishuLoginMeta {
@@ -42,14 +44,21 @@ type VerifyCallback = (
 ) => void;
 
 /**
- * passport-oauth2 state store (the PKCE-capable shape of `pkcesession.js`) that keeps the login in
- * the shared `FeishuTokenStore` instead of `req.session`, so the callback may land on any instance.
- * A signed, HttpOnly binding cookie ties the login to the browser that started it: a callback
- * from another browser, with a forged, missing, expired or reused state, is refused before the
- * code is exchanged.
+ * passport-oauth2 state store (the PKCE-capable shape of `pkcesession.js`) that keeps each login in
+ * the browser that started it: state, PKCE verifier and returnTo travel in a sealed, HttpOnly login
+ * cookie (`FeishuLoginCookieCipher`), so a login start writes nothing to the store and a flood of
+ * them costs the server nothing. At the callback the state must be one of the cookie's live logins
+ * (a callback from another browser, with a forged, missing or expired state, is refused before the
+ * code is exchanged); only then is it claimed in the shared store, once (`acquireLock` on a hash of
+ * the state for the login's remaining life), so a state is single use across instances and nobody
+ * without the browser's cookie can burn it.
  */
 export class FeishuLoginStateStore {
-  constructor(private readonly options: FeishuLoginStateStoreOptions) {}
+  private readonly cookie: FeishuLoginCookieCipher;
+
+  constructor(private readonly options: FeishuLoginStateStoreOptions) {
+    this.cookie = new FeishuLoginCookieCipher(options.secrets);
+  }
 
   store(
     req: PassportHttpRequest,
@@ -58,10 +67,11 @@ export class FeishuLoginStateStore {
     _oauthMeta: unknown,
     callback: StoreCallback,
   ): void {
-    this.save(req, verifier, meta).then(
-      (handle) => callback(null, handle),
-      (err: Error) => callback(err),
-    );
+    try {
+      callback(null, this.save(req, verifier, meta));
+    } catch (err) {
+      callback(err as Error);
+    }
   }
 
   verify(req: PassportHttpRequest, providedState: unknown, callback: VerifyCallback): void {
@@ -74,66 +84,64 @@ export class FeishuLoginStateStore {
     );
   }
 
-  private async save(
+  private save(
     req: PassportHttpRequest,
     verifier: string | undefined,
     meta: FeishuLoginMeta | undefined,
-  ): Promise<string> {
-    // A browser with a pending login keeps its binding, so two tabs can log in at once.
-    const binding = this.readBinding(req) ?? randomId();
-    const state: FeishuLoginState = {
+  ): string {
+    const login: FeishuPendingLogin = {
       state: randomId(),
-      browserBinding: binding,
       codeVerifier: verifier,
       returnTo: meta?.returnTo,
       createdAt: this.options.clock(),
     };
-    await this.options.store.setLoginState(state, LOGIN_STATE_TTL_SECONDS);
+    // A browser keeps its other pending logins, so two tabs can log in at once.
+    const logins = addPendingLogin(this.readLogins(req), login, login.createdAt, (list) =>
+      this.cookie.fits(list),
+    );
+    if (logins === undefined) {
+      throw new FeishuLoginException('invalid_return_to', HttpStatus.BAD_REQUEST);
+    }
     // Written on the Node response Passport redirects with, so it leaves with the redirect.
     appendSetCookie(
       req.res,
       this.options.cookieName,
-      signValue(binding, this.options.secrets),
+      this.cookie.seal(logins),
       LOGIN_STATE_TTL_SECONDS,
       this.options.cookie,
     );
-    return state.state;
+    return login.state;
   }
 
   private async check(
     req: PassportHttpRequest,
     providedState: unknown,
-  ): Promise<FeishuLoginState | FeishuStateFailure> {
+  ): Promise<FeishuPendingLogin | FeishuStateFailure> {
     if (typeof providedState !== 'string' || providedState.length === 0) {
       return { reason: 'missing_state' };
     }
-    const binding = this.readBinding(req);
-    if (binding === undefined) {
+    const logins = this.readLogins(req);
+    if (logins.length === 0) {
       return { reason: 'state_browser_mismatch' };
     }
-    const saved = await this.options.store.takeLoginState(providedState);
-    if (saved === undefined || this.isExpired(saved)) {
+    const now = this.options.clock();
+    const login = findPendingLogin(logins, providedState, now);
+    if (login === undefined) {
       return { reason: 'invalid_state' };
     }
-    if (!sameSecret(saved.browserBinding, binding)) {
-      return { reason: 'state_browser_mismatch' };
-    }
-    return saved;
+    const claimed = await this.options.store.acquireLock(
+      claimKey(login.state),
+      pendingLoginRemainingMs(login, now),
+    );
+    return claimed === undefined ? { reason: 'invalid_state' } : login;
   }
 
-  private readBinding(req: PassportHttpRequest): string | undefined {
-    const signed = requestCookie(req, this.options.cookieName);
-    return signed === undefined ? undefined : unsignValue(signed, this.options.secrets);
-  }
-
-  // The store drops it after its TTL; the clock check also holds when time is moved by a test clock.
-  private isExpired(state: FeishuLoginState): boolean {
-    return this.options.clock() - state.createdAt > LOGIN_STATE_TTL_SECONDS * 1000;
+  private readLogins(req: PassportHttpRequest): FeishuPendingLogin[] {
+    return this.cookie.open(requestCookie(req, this.options.cookieName));
   }
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+/** The store sees a hash of the state, never the state itself. */
+function claimKey(state: string): string {
+  return `login:${createHash('sha256').update(state).digest('base64url')}`;
 }

@@ -60,7 +60,7 @@ export class FeishuStrategy extends PassportStrategy(OAuth2Strategy, FEISHU_STRA
       store: new FeishuLoginStateStore({
         store,
         secrets: options.session.secrets,
-        cookieName: `${options.session.cookieName}_login`,
+        cookieName: options.session.loginCookieName,
         cookie: sessionCookieAttributes(options),
         clock: options.clock,
       }) as unknown as StateStore,
