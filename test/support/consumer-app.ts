@@ -117,7 +117,7 @@ export async function inAppCode(feishu: EmulatorInfo): Promise<string> {
 
 /**
  * What the matrix checks on each running app: login by redirect (session cookie) and by in-app code
- * (`X-Feishu-Session`), the guarded route, logout, and the host's `@Interval(100)` job running
+ * (`X-Feishu-Session`), the guarded route (also through the official SDK's client), logout, and the host's `@Interval(100)` job running
  * 10 ± 2 times in one second.
  */
 export async function checkConsumer({
@@ -170,6 +170,10 @@ export async function checkConsumer({
   const me = await visit(`${appUrl}/me`);
   expect(me.status).toBe(200);
   expect(await me.json()).toEqual(expectedMe);
+  // The same two calls through the official SDK's client that FeishuLarkModule provides.
+  const larkMe = await visit(`${appUrl}/lark/me`);
+  expect(larkMe.status).toBe(200);
+  expect(await larkMe.json()).toEqual(expectedMe);
   const sessionCookie = browser.header();
   const logout = await visit(`${appUrl}/auth/feishu/logout`, { method: 'POST' });
   expect(logout.status).toBe(204);
