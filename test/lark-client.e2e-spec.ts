@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import lark from '@larksuiteoapi/node-sdk';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
 import {
+  FeishuAppTicketUnavailableError,
   FeishuAuthModule,
   type FeishuAuthModuleOptions,
   FeishuOAuthClient,
@@ -220,6 +221,25 @@ describe('FeishuLarkModule: the official SDK on TokenService (e2e, emulator)', (
       expect(emulator.stats()['openapi.calendar.primary']).toBe(2);
       expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
     });
+  });
+
+  it("should fail a store app's SDK call with TokenService's typed error while no app_ticket has arrived, the SDK asking Feishu for nothing itself", async () => {
+    const registered = emulator.apps.find((candidate) => candidate.appId === STORE_APP.appId)!;
+    const app = await start({
+      ...STORE_APP,
+      appType: 'store',
+      events: {
+        encryptKey: registered.encryptKey,
+        verificationToken: registered.verificationToken,
+      },
+    });
+    const user = emulator.users.find((candidate) => candidate.tenantKey === 'tenant_emulator_2')!;
+
+    await expect(
+      app.get(Directory).findUser(emulator.openIdFor(STORE_APP.appId, user), 'tenant_emulator_2'),
+    ).rejects.toBeInstanceOf(FeishuAppTicketUnavailableError);
+    // One resend, FeishuAuthModule's (throttled); none from the SDK's own ticket manager.
+    expect(emulator.stats()).toEqual({ 'app_ticket.resend': 1 });
   });
 
   describe('store app', () => {

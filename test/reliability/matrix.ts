@@ -916,6 +916,18 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           },
         ],
       },
+      {
+        id: 'K7',
+        case: 'A store app’s SDK call before any app_ticket has arrived',
+        expected:
+          '`FeishuAppTicketUnavailableError` from `TokenService`; one app_ticket resend, the module’s, none from the SDK’s own ticket manager.',
+        testedBy: [
+          {
+            file: LARK,
+            test: "should fail a store app's SDK call with TokenService's typed error while no app_ticket has arrived, the SDK asking Feishu for nothing itself",
+          },
+        ],
+      },
     ],
   },
   {
