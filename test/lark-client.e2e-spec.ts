@@ -114,6 +114,26 @@ describe('FeishuLarkModule: the official SDK on TokenService (e2e, emulator)', (
     expect(cached).toMatch(/\S/);
   });
 
+  it('should provide the client through forRootAsync too', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        FeishuAuthModule.forRoot(emulatorOptions(emulator)),
+        FeishuLarkModule.forRootAsync({
+          useFactory: async () => ({ loggerLevel: lark.LoggerLevel.error, source: 'e2e' }),
+        }),
+      ],
+      providers: [Directory],
+    }).compile();
+    fixture.app = moduleRef.createNestApplication({ logger: false });
+    await fixture.app.init();
+    const user = emulator.users[0]!;
+
+    const result = await fixture.app.get(Directory).findUser(user.openId);
+
+    expect(result.data?.user?.open_id).toBe(user.openId);
+    expect(emulator.stats()['tenant_access_token.internal']).toBe(1);
+  });
+
   it('should use the client_credentials tenant token when the module is configured for it', async () => {
     const app = await start({ tenantToken: { grant: 'client_credentials' } });
     const user = emulator.users[0]!;
