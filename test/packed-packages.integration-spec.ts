@@ -7,6 +7,7 @@ import {
   CONSUMER_INSTALLS,
   checkConsumer,
   installConsumerApp,
+  runGettingStartedE2e,
   startConsumerApp,
   type ConsumerInstall,
 } from './support/consumer-app.js';
@@ -371,6 +372,17 @@ describe('NestJS apps installed from the tarballs, outside the repository', () =
       });
       expect(stdout.trim()).toBe('KIT cli_emulator_selfbuilt function');
     });
+
+    it(
+      `passes the library README's getting-started e2e test, copied verbatim, with the README's Jest configuration for ${install.moduleSystem}`,
+      async () => {
+        const report = await runGettingStartedE2e(appDir(install), install);
+        expect(report).toEqual(
+          expect.objectContaining({ success: true, numFailedTests: 0, numPassedTests: 2 }),
+        );
+      },
+      4 * MINUTE,
+    );
 
     it.each(['express', 'fastify'] as const)(
       'on %s: logs in by redirect and by in-app code, serves the guarded route by cookie and X-Feishu-Session, logs out, and leaves the host @Interval(100) at 10 ± 2 runs a second',

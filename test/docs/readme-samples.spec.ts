@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * README code samples cannot rot: each TypeScript sample is marked with the file that holds it,
- * `<!-- compiled: docs/examples/x.ts -->` (the whole file) or `<!-- compiled: docs/examples/x.ts#name -->`
- * (the lines between `// #region name` and `// #endregion name`), and that file is compiled by
- * `npm run typecheck`. This test fails when a sample and its compiled twin drift apart, or when a
- * sample has no twin.
+ * README code samples cannot rot: each TypeScript sample is marked, on the line before it, with a
+ * link a reader sees to the file that holds it: ``<sub>Compiled from [`docs/examples/x.ts`](…)</sub>``
+ * (the whole file) or ``[`docs/examples/x.ts#name`](…)`` (the lines between `// #region name` and
+ * `// #endregion name`); that file is compiled by `npm run typecheck`. A JSON sample may be marked
+ * the same way (its twin is then checked, not compiled). This test fails when a sample and its twin
+ * drift apart, when a TypeScript sample has no twin, or when a link does not lead to the twin.
  */
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,11 +24,20 @@ interface Sample {
   line: number;
   language: string;
   code: string;
-  twin?: { file: string; region?: string };
+  twin?: { file: string; region?: string; href: string };
 }
 
 const FENCE = /^```([\w-]*)\s*$/;
-const MARKER = /^<!--\s*compiled:\s*([^\s#]+)(?:#([\w-]+))?\s*-->\s*$/;
+const MARKER =
+  /^<sub>Compiled from \[`(docs\/examples\/[\w./-]+?)(?:#([\w-]+))?`\]\(([^)\s]+)\)<\/sub>\s*$/;
+/** The marker this test used before, invisible once rendered. */
+const HIDDEN_MARKER = /^<!--\s*compiled:/;
+
+/** The visible marker line for `file` (`docs/examples/…`, optionally `#region`) in `readme`. */
+function markerFor(readme: string, file: string, region?: string): string {
+  const href = relative(dirname(readme), file);
+  return `<sub>Compiled from [\`${file}${region ? `#${region}` : ''}\`](${href})</sub>`;
+}
 
 /** The fenced blocks of a Markdown file, with the `compiled:` marker on the line before each, if any. */
 function samplesOf(readme: string, markdown: string): Sample[] {
@@ -44,7 +54,9 @@ function samplesOf(readme: string, markdown: string): Sample[] {
       line: index + 1,
       language: open[1] ?? '',
       code: lines.slice(index + 1, end).join('\n'),
-      twin: marker ? { file: marker[1] ?? '', region: marker[2] } : undefined,
+      twin: marker
+        ? { file: marker[1] ?? '', region: marker[2], href: marker[3] ?? '' }
+        : undefined,
     });
     index = end;
   }
@@ -85,13 +97,28 @@ describe('README code samples', () => {
     expect(unmarked).toEqual([]);
   });
 
+  it('shows every marker as a link to the twin, not as an HTML comment', async () => {
+    const hidden: string[] = [];
+    for (const readme of readmes) {
+      const lines = (await readFile(join(repoRoot, readme), 'utf8')).split('\n');
+      lines.forEach((line, index) => {
+        if (HIDDEN_MARKER.test(line)) hidden.push(`${readme}:${index + 1}`);
+      });
+    }
+    expect(hidden).toEqual([]);
+    const misdirected = (await allSamples())
+      .filter(({ readme, twin }) => twin && twin.href !== relative(dirname(readme), twin.file))
+      .map(({ readme, line, twin }) => `${readme}:${line - 1}: ${twin?.href}`);
+    expect(misdirected).toEqual([]);
+  });
+
   it('keeps every marked sample identical to its compiled twin under docs/examples', async () => {
     const marked = (await allSamples()).filter((sample) => sample.twin);
     expect(marked.length).toBeGreaterThan(0);
     const drifted: string[] = [];
     for (const sample of marked) {
       const { file, region } = sample.twin ?? { file: '' };
-      expect(file).toMatch(/^docs\/examples\/[\w.-]+\.ts$/);
+      expect(file).toMatch(/^docs\/examples\/[\w./-]+\.(ts|json)$/);
       const twin = regionOf(await readFile(join(repoRoot, file), 'utf8'), region, file);
       if (twin !== sample.code)
         drifted.push(`${sample.readme}:${sample.line} ≠ ${file}${region ? `#${region}` : ''}`);
@@ -103,7 +130,7 @@ describe('README code samples', () => {
 describe('samplesOf', () => {
   it('should pair a block with the marker on the line before it, and leave other blocks unmarked', () => {
     const markdown = [
-      '<!-- compiled: docs/examples/a.ts#setup -->',
+      markerFor('docs/R.md', 'docs/examples/a.ts', 'setup'),
       '```ts',
       'const a = 1;',
       '```',
@@ -112,15 +139,15 @@ describe('samplesOf', () => {
       'npm test',
       '```',
     ].join('\n');
-    expect(samplesOf('R.md', markdown)).toEqual([
+    expect(samplesOf('docs/R.md', markdown)).toEqual([
       {
-        readme: 'R.md',
+        readme: 'docs/R.md',
         line: 2,
         language: 'ts',
         code: 'const a = 1;',
-        twin: { file: 'docs/examples/a.ts', region: 'setup' },
+        twin: { file: 'docs/examples/a.ts', region: 'setup', href: 'examples/a.ts' },
       },
-      { readme: 'R.md', line: 6, language: 'bash', code: 'npm test', twin: undefined },
+      { readme: 'docs/R.md', line: 6, language: 'bash', code: 'npm test', twin: undefined },
     ]);
   });
 });

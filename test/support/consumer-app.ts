@@ -1,5 +1,6 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CookieJar } from './cookie-jar.helper.js';
 import { cleanEnv, freePort, run, startBackground, type Background } from './processes.helper.js';
 
@@ -14,12 +15,24 @@ export interface ConsumerInstall {
   profile: 'nest11-cjs' | 'nest12-esm';
   nest: 11 | 12;
   moduleSystem: 'CommonJS' | 'ESM';
+  /** The library README's Jest configuration for this module system (docs/examples/getting-started/test). */
+  jestConfig: 'jest-e2e.commonjs.json' | 'jest-e2e.esm.json';
 }
 
 export const CONSUMER_INSTALLS: readonly ConsumerInstall[] = [
-  { profile: 'nest11-cjs', nest: 11, moduleSystem: 'CommonJS' },
-  { profile: 'nest12-esm', nest: 12, moduleSystem: 'ESM' },
+  {
+    profile: 'nest11-cjs',
+    nest: 11,
+    moduleSystem: 'CommonJS',
+    jestConfig: 'jest-e2e.commonjs.json',
+  },
+  { profile: 'nest12-esm', nest: 12, moduleSystem: 'ESM', jestConfig: 'jest-e2e.esm.json' },
 ];
+
+/** The library README's getting-started app and its e2e test, as a reader copies them. */
+const GETTING_STARTED = fileURLToPath(
+  new URL('../../docs/examples/getting-started', import.meta.url),
+);
 
 /** The tarballs to install, by the file name the fixture's package.json gives them. */
 export type Tarballs = Record<string, string>;
@@ -36,6 +49,7 @@ export async function installConsumerApp(
 ): Promise<void> {
   await cp(join(fixtureDir, 'src'), join(appDir, 'src'), { recursive: true });
   await cp(join(fixtureDir, 'profiles', install.profile), appDir, { recursive: true });
+  await copyGettingStarted(install, join(appDir, 'getting-started'));
   await mkdir(join(appDir, 'packages'));
   for (const [name, path] of Object.entries(tarballs)) {
     await cp(path, join(appDir, 'packages', name));
@@ -44,6 +58,40 @@ export async function installConsumerApp(
     cwd: appDir,
     timeoutMs: 6 * MINUTE,
   });
+}
+
+/**
+ * The README's getting-started files, verbatim, into `dir` (beside the consumer app, sharing its
+ * node_modules): `src/`, `test/app.e2e-spec.ts`, and the README's Jest configuration for the
+ * install's module system as `test/jest-e2e.json`, where `nest new` puts it.
+ */
+async function copyGettingStarted(install: ConsumerInstall, dir: string): Promise<void> {
+  await cp(join(GETTING_STARTED, 'src'), join(dir, 'src'), { recursive: true });
+  const test = join(GETTING_STARTED, 'test');
+  await cp(join(test, 'app.e2e-spec.ts'), join(dir, 'test', 'app.e2e-spec.ts'));
+  await cp(join(test, install.jestConfig), join(dir, 'test', 'jest-e2e.json'));
+}
+
+/**
+ * Runs the getting-started e2e test as the README says (`jest --config ./test/jest-e2e.json`, with
+ * `--experimental-vm-modules` for ESM); answers Jest's JSON report.
+ */
+export async function runGettingStartedE2e(
+  appDir: string,
+  install: ConsumerInstall,
+): Promise<{ numPassedTests: number; numFailedTests: number; success: boolean }> {
+  const { stdout } = await run(
+    'npx',
+    ['jest', '--config', './test/jest-e2e.json', '--json', '--ci'],
+    {
+      cwd: join(appDir, 'getting-started'),
+      timeoutMs: 3 * MINUTE,
+      env: cleanEnv(
+        install.moduleSystem === 'ESM' ? { NODE_OPTIONS: '--experimental-vm-modules' } : {},
+      ),
+    },
+  );
+  return JSON.parse(stdout) as { numPassedTests: number; numFailedTests: number; success: boolean };
 }
 
 /** What the consumer's `dist/emulator.js` prints once it listens. */

@@ -1,6 +1,8 @@
 // #region nest-e2e
+// login.e2e-spec.ts: a whole redirect login against the emulator, by hand; no browser, no port.
 import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import {
   FeishuAuthGuard,
   FeishuAuthModule,
@@ -23,27 +25,26 @@ class TestController {
 
 let emulator: FeishuEmulator;
 let app: INestApplication;
-let appUrl: string;
 
 beforeAll(async () => {
-  emulator = await FeishuEmulator.start();
-  const redirectUri = 'http://127.0.0.1:3000/auth/feishu/callback'; // registered on every default app
+  emulator = await FeishuEmulator.start(); // a free port
   @Module({
     imports: [
       FeishuAuthModule.forRoot({
         appId: 'cli_emulator_selfbuilt',
         appSecret: 'emulator-self-built-secret',
         domain: { open: emulator.url, accounts: emulator.url },
-        redirectUri,
+        // Registered on every default app; the app never listens on it: supertest calls it directly.
+        redirectUri: 'http://127.0.0.1:3000/auth/feishu/callback',
         session: { secret: 'a test secret of 32 characters or more', secure: false },
       }),
     ],
     controllers: [TestController],
   })
   class TestModule {}
-  app = await NestFactory.create(TestModule, { logger: false });
-  await app.listen(3000, '127.0.0.1');
-  appUrl = 'http://127.0.0.1:3000';
+  const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
+  app = moduleRef.createNestApplication();
+  await app.init();
 });
 afterAll(async () => {
   await app.close();
@@ -51,16 +52,13 @@ afterAll(async () => {
 });
 
 it('signs 张三 in without a browser', async () => {
-  const cookies: string[] = [];
-  const get = async (url: string) => {
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies.join('; ') } });
-    for (const cookie of res.headers.getSetCookie()) cookies.push(cookie.split(';')[0]!);
-    return res;
-  };
-  const toFeishu = new URL((await get(`${appUrl}/auth/feishu/login`)).headers.get('location')!);
+  const browser = request.agent(app.getHttpServer()); // keeps the session cookie
+  const login = await browser.get('/auth/feishu/login').expect(302);
+  const toFeishu = new URL(login.headers.location ?? '');
   toFeishu.searchParams.set('login_hint', emulator.users[0]!.openId); // approve at once, as 张三
-  const back = (await get(toFeishu.href)).headers.get('location')!;
-  expect((await get(back)).status).toBe(200);
-  expect(await (await get(`${appUrl}/me`)).text()).toBe('张三');
+  const consent = await fetch(toFeishu, { redirect: 'manual' }); // the emulator's authorize page
+  const back = new URL(consent.headers.get('location') ?? ''); // your callback, with code and state
+  await browser.get(`${back.pathname}${back.search}`).expect(200, 'signed in');
+  await browser.get('/me').expect(200, '张三');
 });
 // #endregion nest-e2e
