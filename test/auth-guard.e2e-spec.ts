@@ -3,7 +3,7 @@ import { sign } from 'cookie-signature';
 import request from 'supertest';
 import { type EmulatorUser, FeishuEmulator } from '@feishu-auth/emulator';
 import { FeishuStoreUnavailableError, InMemoryTokenStore } from '@feishu-auth/nestjs';
-import { createTestApp, login, type CookieJar } from './helpers/feishu-login.helper.js';
+import { createTestApp, login, SELF_BUILT, type CookieJar } from './helpers/feishu-login.helper.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 /** A session id signed as the library signs session cookies: the purpose label is signed, not sent. */
@@ -80,7 +80,7 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
 
   async function signedIn(): Promise<{ jar: CookieJar; accessToken: string }> {
     const jar = await login(server, openId);
-    const record = await store.getUserToken(openId);
+    const record = await store.getUserToken(SELF_BUILT.appId, openId);
     return { jar, accessToken: record!.accessToken };
   }
 
@@ -96,7 +96,7 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
     // open_id is per app: the other app knows this user by another id.
     const otherOpenId = emulator.openIdFor(OTHER_APP.appId, user);
     await login(other, otherOpenId);
-    return (await otherStore.getUserToken(otherOpenId))!.accessToken;
+    return (await otherStore.getUserToken(OTHER_APP.appId, otherOpenId))!.accessToken;
   }
 
   it('should refuse a request without a session or a token', async () => {
@@ -191,7 +191,7 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
   it('should refuse a Bearer token another app issued to a user who has signed in to this app', async () => {
     const own = await signedIn();
     const foreign = await tokenOfOtherApp(emulator.users[0]);
-    expect(await store.getUserToken(openId)).toBeDefined();
+    expect(await store.getUserToken(SELF_BUILT.appId, openId)).toBeDefined();
     const before = calls(emulator, 'user_info');
     const response = await get('/me/name').set('Authorization', `Bearer ${foreign}`);
     await expect401(response);
@@ -200,6 +200,45 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
     expect(calls(emulator, 'user_info')).toBe(before + 1);
     const ownAnswer = await get('/me/name').set('Authorization', `Bearer ${own.accessToken}`);
     expect(ownAnswer.status).toBe(200);
+  });
+
+  it('should refuse the Bearer token of another app whose users are kept in the same store', async () => {
+    const other = await createTestApp({
+      emulator,
+      platform,
+      overrides: { ...OTHER_APP, store, clock: () => now },
+    });
+    apps.push(other);
+    const otherOpenId = emulator.openIdFor(OTHER_APP.appId, emulator.users[0]);
+    await login(other, otherOpenId);
+    const foreign = (await store.getUserToken(OTHER_APP.appId, otherOpenId))!.accessToken;
+
+    const here = await get('/me/name').set('Authorization', `Bearer ${foreign}`);
+    const there = await request(other.getHttpServer())
+      .get('/me/name')
+      .set('Authorization', `Bearer ${foreign}`);
+
+    await expect401(here);
+    expect(there.status).toBe(200);
+  });
+
+  it('should refuse a Bearer token on every instance at once after its user logs out', async () => {
+    const second = await createTestApp({
+      emulator,
+      platform,
+      overrides: { store, clock: () => now, refresh: { proactiveUserRefresh: false } },
+    });
+    apps.push(second);
+    const { jar, accessToken } = await signedIn();
+    const bearer = (app: INestApplication) =>
+      request(app.getHttpServer()).get('/me/name').set('Authorization', `Bearer ${accessToken}`);
+    expect((await bearer(server)).status).toBe(200);
+    expect((await bearer(second)).status).toBe(200);
+
+    await get('/auth/feishu/logout').set('Cookie', jar.header());
+
+    await expect401(await bearer(server));
+    await expect401(await bearer(second));
   });
 
   it('should answer 503 when Feishu is unavailable while validating a Bearer token', async () => {
@@ -235,10 +274,10 @@ describe.each(HTTP_PLATFORMS)('FeishuAuthGuard on %s (e2e)', (platform) => {
 
   it('should keep the stored tokens untouched by refused requests', async () => {
     const { accessToken } = await signedIn();
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
     await get('/me').set('Authorization', 'Bearer garbage!');
     await get('/me').set('Authorization', `Bearer ${accessToken}x`);
     await get('/me').set('Cookie', 'feishu_session=forged');
-    await expect(store.getUserToken(openId)).resolves.toEqual(before);
+    await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toEqual(before);
   });
 });

@@ -80,7 +80,7 @@ describe.each(HTTP_PLATFORMS)('Login, sessions and guards on %s (e2e)', (platfor
     const after = await http().get('/me').set('Cookie', jar.header());
     expect(after.status).toBe(401);
     expect(after.body).toMatchObject({ statusCode: 401, loginUrl: LOGIN_URL });
-    await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+    await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
   });
 
   it('should sign in with an in-app code for a session token, accepted as X-Feishu-Session until logout', async () => {
@@ -118,7 +118,7 @@ describe.each(HTTP_PLATFORMS)('Login, sessions and guards on %s (e2e)', (platfor
   it('should accept the Bearer user token of a signed-in user', async () => {
     const code = emulator.issueAuthorizationCode({ appId: SELF_BUILT.appId, openId });
     await http().post('/auth/feishu/code').send({ code }).expect(200);
-    const { accessToken } = (await store.getUserToken(openId))!;
+    const { accessToken } = (await store.getUserToken(SELF_BUILT.appId, openId))!;
 
     const me = await http().get('/me/name').set('Authorization', `Bearer ${accessToken}`);
 

@@ -184,7 +184,7 @@ describe.each(HTTP_PLATFORMS)(
       if (code !== undefined) {
         expect(JSON.stringify(response.body)).not.toContain(code);
       }
-      await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+      await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
     }
 
     describe('with the session cookie (web app in the Feishu client)', () => {
@@ -202,7 +202,7 @@ describe.each(HTTP_PLATFORMS)(
         expect(me.status).toBe(200);
         expect(me.body).toMatchObject({ name: userName, openId, mode: 'session' });
         expect(me.body.token).toBeGreaterThan(0);
-        const stored = await store.getUserToken(openId);
+        const stored = await store.getUserToken(SELF_BUILT.appId, openId);
         expect(stored?.refreshToken).toEqual(expect.any(String));
         expect(exchanges()).toBe(1);
         expect(userInfoCalls()).toBe(1);
@@ -246,7 +246,7 @@ describe.each(HTTP_PLATFORMS)(
         const code = await selfBuiltCode();
         const first = await postCode(app, { code });
         expect(first.status).toBe(200);
-        const stored = await store.getUserToken(openId);
+        const stored = await store.getUserToken(SELF_BUILT.appId, openId);
 
         const replay = await postCode(app, { code });
 
@@ -255,7 +255,7 @@ describe.each(HTTP_PLATFORMS)(
         expect(replay.body.hint).toMatch(/single use/);
         expect(JSON.stringify(replay.body)).not.toContain(code);
         expect(sessionCookie(replay)).toBeUndefined();
-        await expect(store.getUserToken(openId)).resolves.toEqual(stored);
+        await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toEqual(stored);
         const me = await request(app.getHttpServer())
           .get('/me')
           .set('Cookie', sessionCookie(first)!);
@@ -308,7 +308,7 @@ describe.each(HTTP_PLATFORMS)(
           header: 'X-Feishu-Session',
         });
         const { sessionToken } = signIn.body as { sessionToken: string };
-        const stored = await store.getUserToken(openId);
+        const stored = await store.getUserToken(SELF_BUILT.appId, openId);
         expect(sessionToken).not.toContain(stored!.accessToken);
         expect(sessionToken).not.toContain(stored!.refreshToken!);
         const me = await request(app.getHttpServer())
@@ -395,7 +395,7 @@ describe.each(HTTP_PLATFORMS)(
 
         expect(logout.status).toBe(204);
         expect(me.status).toBe(401);
-        await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+        await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
       });
 
       it('should cap session.tokenTtlSeconds at session.ttlSeconds', async () => {
@@ -511,7 +511,7 @@ describe.each(HTTP_PLATFORMS)(
         expect(response.headers['content-type']).toMatch(/application\/json/);
         expect(sessionCookie(response)).toBeUndefined();
         expect(JSON.stringify(response.body)).not.toContain(code);
-        await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+        await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
         // The shared test options turn retries off, so each fault is answered after one exchange.
         expect(exchanges()).toBe(1);
       });
@@ -577,7 +577,7 @@ describe.each(HTTP_PLATFORMS)(
 
         expect(response.status).toBe(503);
         expect(sessionCookie(response)).toBeUndefined();
-        await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+        await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
       });
     });
 
@@ -590,7 +590,7 @@ describe.each(HTTP_PLATFORMS)(
       const failing = await selfBuiltCode();
       emulator.failNext({ endpoint: 'token.v2', malformedBody: true });
       await postCode(app, { code: failing });
-      const stored = await store.getUserToken(openId);
+      const stored = await store.getUserToken(SELF_BUILT.appId, openId);
 
       const secrets = [good, foreign, failing, stored!.accessToken, stored!.refreshToken!];
       const sessionToken = (signIn.body as { sessionToken: string }).sessionToken;

@@ -52,7 +52,7 @@ describe.each(HTTP_PLATFORMS)('Login callback with bad input on %s (e2e)', (plat
     expect(typeof response.body.message).toBe('string');
     expect(JSON.stringify(response.body)).not.toMatch(/eyJ|stack|at .*\.ts/);
     expect(String(response.headers['set-cookie'] ?? '')).not.toMatch(/feishu_session=[^;]/);
-    await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+    await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
   }
 
   it('should refuse a callback without a code, before calling Feishu', async () => {
@@ -127,7 +127,7 @@ describe.each(HTTP_PLATFORMS)('Login callback with bad input on %s (e2e)', (plat
     const started = await startLogin(server);
     const { code, state } = await approveAtEmulator(started.authorizeUrl, openId);
     expect((await callback(server, { code, state }, started.jar)).status).toBe(302);
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
 
     const again = await startLogin(server, new CookieJar());
     const response = await callback(
@@ -139,7 +139,7 @@ describe.each(HTTP_PLATFORMS)('Login callback with bad input on %s (e2e)', (plat
     expect(response.body).toMatchObject({ statusCode: 400, reason: 'code_invalid' });
     expect(response.body.hint).toMatch(/single use/);
     expect(String(response.headers['set-cookie'] ?? '')).not.toMatch(/feishu_session=[^;]/);
-    await expect(store.getUserToken(openId)).resolves.toEqual(before);
+    await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toEqual(before);
   });
 
   it('should refuse an expired code', async () => {
@@ -202,16 +202,16 @@ describe.each(HTTP_PLATFORMS)('Login callback with bad input on %s (e2e)', (plat
       const response = await callback(server, { code, state }, started.jar);
       expect(response.status).toBe(status);
       expect(JSON.stringify(response.body)).not.toMatch(/eyJ|stack/);
-      await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+      await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
     },
   );
 
   it('should leave an already signed-in user untouched by a bad callback', async () => {
     const jar = await login(server, openId);
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
     const response = await callback(server, { code: 'x', state: 'forged' }, jar);
     expect(response.status).toBe(403);
-    await expect(store.getUserToken(openId)).resolves.toEqual(before);
+    await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toEqual(before);
     const me = await request(server.getHttpServer()).get('/me/name').set('Cookie', jar.header());
     expect(me.status).toBe(200);
   });

@@ -105,7 +105,7 @@ describe('Login with Feishu (e2e)', () => {
     expect(done.headers.location).toBe('/');
     expect(calls(emulator, 'token.v2.authorization_code')).toBe(1);
 
-    const record = await store.getUserToken(user.openId);
+    const record = await store.getUserToken(SELF_BUILT.appId, user.openId);
     expect(record).toBeDefined();
     const sessionLine = toArray(done.headers['set-cookie']).find((c) =>
       c.startsWith('feishu_session='),
@@ -136,7 +136,7 @@ describe('Login with Feishu (e2e)', () => {
       .set('Cookie', started.jar.header());
     expect(logout.status).toBe(302);
     expect(toArray(logout.headers['set-cookie']).join('\n')).toMatch(/feishu_session=;.*Max-Age=0/);
-    await expect(store.getUserToken(user.openId)).resolves.toBeUndefined();
+    await expect(store.getUserToken(SELF_BUILT.appId, user.openId)).resolves.toBeUndefined();
 
     const after = await request(server.getHttpServer())
       .get('/me')
@@ -252,7 +252,7 @@ describe('Login with Feishu (e2e)', () => {
     const server = await startApp({ store, refresh: { proactiveUserRefresh: false } });
     const openId = emulator.users[0].openId;
     const jar = await login(server, openId);
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
 
     now = before!.accessTokenExpiresAt - UNDER_WAIT_FLOOR_MS;
     const responses = await Promise.all(
@@ -263,7 +263,7 @@ describe('Login with Feishu (e2e)', () => {
 
     expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200));
     expect(calls(emulator, 'token.v2.refresh_token')).toBe(1);
-    const after = await store.getUserToken(openId);
+    const after = await store.getUserToken(SELF_BUILT.appId, openId);
     expect(after!.refreshToken).not.toBe(before!.refreshToken);
     expect(after!.accessToken).not.toBe(before!.accessToken);
   });
@@ -273,7 +273,7 @@ describe('Login with Feishu (e2e)', () => {
     const server = await startApp({ store, refresh: { proactiveUserRefresh: false } });
     const openId = emulator.users[0].openId;
     const jar = await login(server, openId);
-    const record = await store.getUserToken(openId);
+    const record = await store.getUserToken(SELF_BUILT.appId, openId);
 
     emulator.revokeRefreshTokens(openId);
     now = record!.accessTokenExpiresAt - UNDER_WAIT_FLOOR_MS;
@@ -288,7 +288,7 @@ describe('Login with Feishu (e2e)', () => {
       reason: expect.any(String),
       loginUrl: LOGIN_URL,
     });
-    await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+    await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
     const next = await request(server.getHttpServer()).get('/me/name').set('Cookie', jar.header());
     expect(next.status).toBe(401);
     expect(next.body.loginUrl).toBe(LOGIN_URL);
@@ -318,6 +318,7 @@ describe('Login with Feishu (e2e)', () => {
     expect(me.status).toBe(200);
     // open_id is per app: the store keys the user by its id in the NO_OFFLINE app.
     const record = await store.getUserToken(
+      NO_OFFLINE.appId,
       emulator.openIdFor(NO_OFFLINE.appId, emulator.users[1]),
     );
     expect(record!.refreshToken).toBeUndefined();
@@ -338,11 +339,11 @@ describe('Login with Feishu (e2e)', () => {
     const { code, state } = await approveAtEmulator(started.authorizeUrl, openId);
     const done = await callback(server, { code, state }, started.jar);
     started.jar.store(done.headers['set-cookie']);
-    const first = await store.getUserToken(openId);
+    const first = await store.getUserToken(SELF_BUILT.appId, openId);
     await request(server.getHttpServer()).get('/me').set('Cookie', started.jar.header());
     now = first!.accessTokenExpiresAt - UNDER_WAIT_FLOOR_MS;
     await request(server.getHttpServer()).get('/me').set('Cookie', started.jar.header());
-    const second = await store.getUserToken(openId);
+    const second = await store.getUserToken(SELF_BUILT.appId, openId);
     // A replayed callback and a bad Bearer token make the library log its failures too.
     await callback(server, { code, state }, started.jar);
     await request(server.getHttpServer())

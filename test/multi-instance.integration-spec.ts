@@ -171,7 +171,7 @@ async function callerWaits(): Promise<number> {
 }
 
 async function userRecord(openId: string): Promise<FeishuUserTokenRecord> {
-  const record = await store.getUserToken(openId);
+  const record = await store.getUserToken(APP.appId, openId);
   if (!record) throw new Error(`no stored tokens for ${openId}`);
   return record;
 }
@@ -441,7 +441,7 @@ describe('an instance killed (SIGKILL) while it holds a user refresh lock', () =
       expect(calls(REFRESH)).toBe(2);
       expect(statuses(answers)).toEqual({ 401: 20 });
       expect(answers[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
-      expect(await store.getUserToken(user.openId)).toBeUndefined();
+      expect(await store.getUserToken(APP.appId, user.openId)).toBeUndefined();
       // One user lost one refresh token; nothing else is affected, and signing in again works.
       const again = await signIn(user, survivors[0], survivors[1]);
       expect(statuses(await burst(10, '/me', again, survivors))).toEqual({ 200: 10 });

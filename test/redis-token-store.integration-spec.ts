@@ -63,6 +63,7 @@ async function eventually<T>(read: () => Promise<T>, timeoutMs = 15_000): Promis
 function everyMethod(store: FeishuTokenStore): [string, () => Promise<unknown>][] {
   const now = Date.now();
   const record = {
+    appId: SELF_BUILT.appId,
     openId: 'ou_1',
     tenantKey: 'tk',
     accessToken: 'a',
@@ -77,9 +78,9 @@ function everyMethod(store: FeishuTokenStore): [string, () => Promise<unknown>][
     ['deleteToken', () => store.deleteToken('app:a', 't')],
     ['getAppTicket', () => store.getAppTicket('cli_a')],
     ['setAppTicket', () => store.setAppTicket('cli_a', 'ticket')],
-    ['getUserToken', () => store.getUserToken('ou_1')],
+    ['getUserToken', () => store.getUserToken(SELF_BUILT.appId, 'ou_1')],
     ['setUserToken', () => store.setUserToken(record, 60)],
-    ['deleteUserToken', () => store.deleteUserToken('ou_1')],
+    ['deleteUserToken', () => store.deleteUserToken(SELF_BUILT.appId, 'ou_1')],
     ['getSession', () => store.getSession('s')],
     [
       'setSession',
@@ -137,6 +138,7 @@ describe('RedisTokenStore', () => {
       const now = Date.now();
       await store.setUserToken(
         {
+          appId: 'cli_a',
           openId: 'ou_1',
           tenantKey: 'tk',
           accessToken: 'a',
@@ -167,11 +169,11 @@ describe('RedisTokenStore', () => {
         'app1:session:s1',
         'app1:ticket:cli',
         'app1:token:tenant:cli:tk',
-        'app1:user:ou_1',
+        'app1:user:cli_a:ou_1',
       ]);
       const ttl = async (key: string) => admin.pttl(key);
-      expect(await ttl('app1:user:ou_1')).toBeGreaterThan(3_500_000);
-      expect(await ttl('app1:user:ou_1')).toBeLessThanOrEqual(3_600_000);
+      expect(await ttl('app1:user:cli_a:ou_1')).toBeGreaterThan(3_500_000);
+      expect(await ttl('app1:user:cli_a:ou_1')).toBeLessThanOrEqual(3_600_000);
       expect(await ttl('app1:session:s1')).toBeGreaterThan(500_000);
       expect(await ttl('app1:session:s1')).toBeLessThanOrEqual(600_000);
       expect(await ttl('app1:token:tenant:cli:tk')).toBeGreaterThan(7_000_000);
@@ -286,7 +288,7 @@ describe('RedisTokenStore', () => {
       const store = openStore('corrupt:');
       await admin.set('corrupt:user:ou_1', '{not json', 'PX', 60_000);
 
-      expect(await store.getUserToken('ou_1')).toBeUndefined();
+      expect(await store.getUserToken(SELF_BUILT.appId, 'ou_1')).toBeUndefined();
     });
   });
 

@@ -80,7 +80,10 @@ describe('Several apps sharing one token store (e2e, emulator)', () => {
     const [nestA, nestB] = [await start(feishuA, APP_A, store), await start(feishuB, APP_B, store)];
     const userA = await signInDue(nestA, feishuA, APP_A.appId, feishuA.users[0]!);
     const userB = await signInDue(nestB, feishuB, APP_B.appId, feishuB.users[1]!);
-    const [beforeA, beforeB] = [await store.getUserToken(userA), await store.getUserToken(userB)];
+    const [beforeA, beforeB] = [
+      await store.getUserToken(APP_A.appId, userA),
+      await store.getUserToken(APP_B.appId, userB),
+    ];
 
     await nestA.get(TokenRefreshScheduler).tick();
     await nestB.get(TokenRefreshScheduler).tick();
@@ -89,7 +92,10 @@ describe('Several apps sharing one token store (e2e, emulator)', () => {
 
     expect(feishuA.stats()[REFRESH]).toBe(1);
     expect(feishuB.stats()[REFRESH]).toBe(1);
-    const [afterA, afterB] = [await store.getUserToken(userA), await store.getUserToken(userB)];
+    const [afterA, afterB] = [
+      await store.getUserToken(APP_A.appId, userA),
+      await store.getUserToken(APP_B.appId, userB),
+    ];
     expect(afterA?.refreshToken).not.toBe(beforeA?.refreshToken);
     expect(afterB?.refreshToken).not.toBe(beforeB?.refreshToken);
     await expect(nestB.get(TokenService).getUserAccessToken(userB)).resolves.toBe(
@@ -108,7 +114,7 @@ describe('Several apps sharing one token store (e2e, emulator)', () => {
 
     expect(await store.getDue(Date.now(), 10)).toEqual([]);
     expect(feishuA.stats()[REFRESH] ?? 0).toBe(0);
-    expect(await store.getUserToken(userA)).toBeDefined();
+    expect(await store.getUserToken(APP_A.appId, userA)).toBeDefined();
   });
 
   it('should schedule and unschedule a user under a member that names the app', async () => {

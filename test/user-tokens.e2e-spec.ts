@@ -71,7 +71,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
     await signIn(nest, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
     emulator.setTokenLifetimes({ accessToken: 7200 });
 
     const tokens = await Promise.all(
@@ -80,7 +80,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
 
     expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
     expect(new Set(tokens).size).toBe(1);
-    const after = await store.getUserToken(openId);
+    const after = await store.getUserToken(SELF_BUILT.appId, openId);
     expect(after?.accessToken).toBe(tokens[0]);
     expect(after?.accessToken).not.toBe(before?.accessToken);
     expect(after?.refreshToken).not.toBe(before?.refreshToken);
@@ -105,7 +105,9 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     await expect(failure).rejects.toBeInstanceOf(FeishuReauthRequiredError);
     await expect(failure).rejects.toMatchObject({ openId });
     expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
-    expect(await nest.get<FeishuTokenStore>(FeishuTokenStore).getUserToken(openId)).toBeUndefined();
+    expect(
+      await nest.get<FeishuTokenStore>(FeishuTokenStore).getUserToken(SELF_BUILT.appId, openId),
+    ).toBeUndefined();
     await expect(nest.get(TokenService).getUserAccessToken(openId)).rejects.toBeInstanceOf(
       FeishuReauthRequiredError,
     );
@@ -118,14 +120,16 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     emulator.setTokenLifetimes({ accessToken: 60 });
     await signIn(nest, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
-    const stored = await store.getUserToken(openId);
+    const stored = await store.getUserToken(SELF_BUILT.appId, openId);
     emulator.failNext({ endpoint: 'token.v2.refresh_token', status: 500 });
 
     const token = await nest.get(TokenService).getUserAccessToken(openId);
 
     expect(token).toBe(stored?.accessToken);
     expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
-    expect((await store.getUserToken(openId))?.refreshToken).toBe(stored?.refreshToken);
+    expect((await store.getUserToken(SELF_BUILT.appId, openId))?.refreshToken).toBe(
+      stored?.refreshToken,
+    );
   });
 
   it('should refresh user tokens in the background before they are due', async () => {

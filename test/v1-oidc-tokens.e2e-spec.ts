@@ -75,7 +75,9 @@ describe('v1 OIDC user tokens with a dead app token (e2e, emulator)', () => {
 
     expect(emulator.stats()[REFRESH]).toBe(2);
     expect(emulator.stats()[APP_TOKEN]).toBe(1);
-    const after = await nest.get<FeishuTokenStore>(FeishuTokenStore).getUserToken(before.openId);
+    const after = await nest
+      .get<FeishuTokenStore>(FeishuTokenStore)
+      .getUserToken(SELF_BUILT.appId, before.openId);
     expect(after?.accessToken).toBe(token);
     expect(after?.refreshToken).not.toBe(before.refreshToken);
   });

@@ -114,7 +114,7 @@ describe.each(HTTP_PLATFORMS)('Attacks and bad input on %s (reliability e2e)', (
     expectJsonError(response, status);
     expect(response.body).toMatchObject({ reason, message: expect.any(String) });
     expect(String(response.headers['set-cookie'] ?? '')).not.toMatch(/feishu_session=[^;]/);
-    await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+    await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
   }
 
   describe('login CSRF and code injection', () => {
@@ -124,7 +124,7 @@ describe.each(HTTP_PLATFORMS)('Attacks and bad input on %s (reliability e2e)', (
       expect(
         (await callback(app, { code: first.code, state: first.state }, started.jar)).status,
       ).toBe(302);
-      await store.deleteUserToken(openId);
+      await store.deleteUserToken(SELF_BUILT.appId, openId);
       const fresh = emulator.issueAuthorizationCode({
         appId: SELF_BUILT.appId,
         openId,
@@ -241,7 +241,7 @@ describe.each(HTTP_PLATFORMS)('Attacks and bad input on %s (reliability e2e)', (
     async function signedInTokens(): Promise<{ refreshToken: string; tenantToken: string }> {
       const jar = await login(app, openId);
       expect((await browserGet(app, '/me', jar)).status).toBe(200);
-      const record = (await store.getUserToken(openId))!;
+      const record = (await store.getUserToken(SELF_BUILT.appId, openId))!;
       const tenant = (await store.getToken(`tenant:${SELF_BUILT.appId}:internal`))!;
       return { refreshToken: record.refreshToken!, tenantToken: tenant.token };
     }

@@ -89,7 +89,7 @@ describe('Feishu faults on the token endpoints (reliability e2e)', () => {
   });
 
   async function record(): Promise<FeishuUserTokenRecord> {
-    const stored = await store.getUserToken(openId);
+    const stored = await store.getUserToken(SELF_BUILT.appId, openId);
     if (stored === undefined) throw new Error('the user has no stored tokens');
     return stored;
   }
@@ -187,7 +187,7 @@ describe('Feishu faults on the token endpoints (reliability e2e)', () => {
       expectJsonError(response, 401);
       expect(response.body).toMatchObject({ error: 'Unauthorized', loginUrl: LOGIN_URL });
       expect(calls(emulator, REFRESH)).toBe(1);
-      await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+      await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
       expect((await browserGet(app, '/me/name', jar)).status).toBe(401);
     });
   });
@@ -216,7 +216,7 @@ describe('Feishu faults on the token endpoints (reliability e2e)', () => {
       expectJsonError(second, 401);
       expect(second.body).toMatchObject({ loginUrl: LOGIN_URL });
       expect(calls(emulator, REFRESH)).toBe(2);
-      await expect(store.getUserToken(openId)).resolves.toBeUndefined();
+      await expect(store.getUserToken(SELF_BUILT.appId, openId)).resolves.toBeUndefined();
       const again = await login(app, openId);
       expect((await browserGet(app, '/me/user-token', again)).status).toBe(200);
     });

@@ -39,6 +39,8 @@ const REDIS_STORE = 'test/redis-token-store.integration-spec.ts';
 const IN_APP = 'test/in-app-login.e2e-spec.ts';
 const OPTIONS_UNIT = 'libs/feishu-auth/src/feishu-auth.options.spec.ts';
 const LOGIN_FLOOD = 'test/login-flood.integration-spec.ts';
+const APP_BOUND = 'test/app-bound-users.integration-spec.ts';
+const CONTRACT = 'libs/feishu-auth/src/storage/token-store.contract.ts';
 const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.ts';
 const PLATFORMS = 'test/http-platforms.e2e-spec.ts';
 const SCHEDULER_UNIT = 'libs/feishu-auth/src/services/token-refresh.scheduler.spec.ts';
@@ -719,6 +721,34 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: STATE_UNIT,
             test: 'should give a state to exactly one of two concurrent callbacks',
+          },
+        ],
+      },
+      {
+        id: 'N4',
+        case: 'A Bearer token of another app whose users share the store (and keyPrefix); a Bearer token after its user logged out',
+        expected:
+          'User records are keyed by app id and open_id in every store (the encrypting store also seals the app id in): another app’s token names no record of this app, 401. The record is read on every Bearer request, cached profile or not, so after logout the token gets 401 at once on every instance sharing the store.',
+        testedBy: [
+          {
+            file: GUARD,
+            test: 'should refuse the Bearer token of another app whose users are kept in the same store',
+          },
+          {
+            file: GUARD,
+            test: 'should refuse a Bearer token on every instance at once after its user logs out',
+          },
+          {
+            file: APP_BOUND,
+            test: 'should refuse a Bearer token on both instances at once after its user logs out on one',
+          },
+          {
+            file: APP_BOUND,
+            test: 'should refuse on one app the Bearer token of another app sharing the keyPrefix',
+          },
+          {
+            file: CONTRACT,
+            test: 'should keep the records of two apps with the same open_id apart',
           },
         ],
       },

@@ -88,7 +88,7 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
   async function signedIn(): Promise<CookieJar> {
     const jar = await login(app!, openId);
     watch.remember(jar.get('feishu_session'));
-    const record = await store.getUserToken(openId);
+    const record = await store.getUserToken(SELF_BUILT.appId, openId);
     watch.remember(record?.accessToken);
     watch.remember(record?.refreshToken);
     return jar;
@@ -163,7 +163,7 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
 
   it('should answer 503 when the write of a rotated token a request waits for times out, and keep the user signed in once Redis applied it', async () => {
     const { nest, jar } = await dueUserWithSlowRefresh(WAIT_TOKEN_LIFETIME_SECONDS);
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
 
     const pending = browserGet(nest, '/me/user-token', jar).then((response) => response);
     await eventually(() => calls(emulator, REFRESH) === 1);
@@ -173,14 +173,16 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
 
     expectJsonError(response, 503);
     await sleep(1_600);
-    expect((await store.getUserToken(openId))?.refreshToken).not.toBe(before?.refreshToken);
+    expect((await store.getUserToken(SELF_BUILT.appId, openId))?.refreshToken).not.toBe(
+      before?.refreshToken,
+    );
     expect((await browserGet(nest, '/me/user-token', jar)).status).toBe(200);
     expect(calls(emulator, REFRESH)).toBe(2);
   });
 
   it('should answer 503 when Redis refuses the write of a rotated token a request waits for, and 401 with the login URL next (the new refresh token is lost)', async () => {
     const { nest, jar } = await dueUserWithSlowRefresh(WAIT_TOKEN_LIFETIME_SECONDS);
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
 
     const pending = browserGet(nest, '/me/user-token', jar).then((response) => response);
     await eventually(() => calls(emulator, REFRESH) === 1);
@@ -194,7 +196,7 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     }
 
     expectJsonError(response, 503);
-    expect(await store.getUserToken(openId)).toEqual(before);
+    expect(await store.getUserToken(SELF_BUILT.appId, openId)).toEqual(before);
     await sleep(1_100); // the refresh lock's lease, as its release was refused too
     const next = await browserGet(nest, '/me/user-token', jar);
     expectJsonError(next, 401);
@@ -204,7 +206,7 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
 
   it('should serve a due token while Redis refuses the write of its background refresh, report that failure, and ask for login once Feishu refuses the lost refresh token', async () => {
     const { nest, jar } = await dueUserWithSlowRefresh(DUE_TOKEN_LIFETIME_SECONDS);
-    const before = await store.getUserToken(openId);
+    const before = await store.getUserToken(SELF_BUILT.appId, openId);
     const tokens = nest.get(TokenService);
 
     expect((await browserGet(nest, '/me/user-token', jar)).status).toBe(200);
@@ -217,7 +219,7 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
       await admin.config('SET', 'maxmemory', '0');
     }
 
-    expect(await store.getUserToken(openId)).toEqual(before);
+    expect(await store.getUserToken(SELF_BUILT.appId, openId)).toEqual(before);
     expect(calls(emulator, REFRESH)).toBe(1);
     expect(tokens.status().refreshes.user).toBe(0);
     const next = await eventuallyAsync(async () => {

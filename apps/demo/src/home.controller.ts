@@ -67,7 +67,7 @@ export class HomeController {
   private async signedIn(session: FeishuSessionRecord): Promise<SafeHtml> {
     const profile = session.profile;
     const now = Date.now();
-    const userTokens = await this.store.getUserToken(profile.openId);
+    const userTokens = await this.store.getUserToken(this.demo.appId, profile.openId);
     const tenantToken = this.status.tenantTokenExpiry(profile.tenantKey);
     return html`<section class="card profile">
         ${avatar(profile)}

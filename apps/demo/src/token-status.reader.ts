@@ -70,7 +70,7 @@ export class TokenStatusReader {
 
   /** The store is the truth for user tokens: a signed-out or expired user is no longer listed. */
   private async withUserRecord(entry: TokenActivityEntry): Promise<DemoCachedToken | undefined> {
-    const record = await this.store.getUserToken(entry.subject);
+    const record = await this.store.getUserToken(this.demo.appId, entry.subject);
     if (record === undefined) {
       this.activity.forget('user', entry.subject);
       return undefined;

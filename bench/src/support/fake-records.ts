@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FeishuUserTokenRecord } from '@feishu-auth/nestjs';
+import { SELF_BUILT } from './app-options.js';
 
 const HEADER = Buffer.from('{"alg":"ES256","kid":"bench","typ":"JWT"}').toString('base64url');
 const DAY_MS = 86_400_000;
@@ -19,6 +20,7 @@ export function benchOpenId(index: number): string {
 /** A user's record as the library stores it, due for refresh in a day (so not due now). */
 export function fakeRecord(index: number, now: number): FeishuUserTokenRecord {
   return {
+    appId: SELF_BUILT.appId,
     openId: benchOpenId(index),
     tenantKey: 'tenant_emulator_1',
     accessToken: jwtLikeToken(),

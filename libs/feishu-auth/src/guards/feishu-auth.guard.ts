@@ -145,15 +145,15 @@ export class FeishuAuthGuard implements CanActivate {
     // Keyed by a hash, so the cache never holds the token itself.
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.bearerCache?.get(key);
-    if (cached !== undefined) {
-      return cached;
-    }
-    const profile = await this.fetchBearerProfile(token);
-    // open_id is per app: a token of another app names a user this app has never signed in.
-    if ((await this.store.getUserToken(profile.openId)) === undefined) {
+    const profile = cached ?? (await this.fetchBearerProfile(token));
+    // Only a user this app holds tokens for: user records are per app (and open_ids too), so a token
+    // of another app sharing the store names no record here. Read on every request, cached profile
+    // or not, so a logout ends the user's Bearer tokens at once on every instance sharing the store.
+    if ((await this.store.getUserToken(this.options.appId, profile.openId)) === undefined) {
+      this.bearerCache?.delete(key);
       throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerUnknownUser);
     }
-    this.bearerCache?.set(key, profile);
+    if (cached === undefined) this.bearerCache?.set(key, profile);
     return profile;
   }
 

@@ -22,12 +22,15 @@ export interface FeishuCachedToken {
 export type FeishuTokenIssuer = 'v1-oidc' | 'v2' | 'v3';
 
 /**
- * One user's tokens. Keyed by `openId`, which Feishu scopes to one app, so records of
- * different apps never collide. `accessToken` and `refreshToken` are opaque to the store.
+ * One user's tokens, held by one app. Keyed by `appId` and `openId`: apps sharing a store never
+ * read, replace or delete each other's users, whatever their open_ids. `accessToken` and
+ * `refreshToken` are opaque to the store.
  *
  * @publicApi
  */
 export interface FeishuUserTokenRecord {
+  /** The app that holds these tokens (and whose app secret refreshes them). */
+  appId: string;
   openId: string;
   tenantKey: string;
   accessToken: string;
@@ -83,10 +86,14 @@ export interface FeishuTokenStore {
   getAppTicket(appId: string): Promise<string | undefined>;
   setAppTicket(appId: string, ticket: string): Promise<void>;
 
-  getUserToken(openId: string): Promise<FeishuUserTokenRecord | undefined>;
-  /** Writes the record; it expires after `ttlSeconds` (the refresh token's remaining life). */
+  /** The user's record held by `appId`; another app's record of the same open_id is not it. */
+  getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined>;
+  /**
+   * Writes the record under its `appId` and `openId`; it expires after `ttlSeconds` (the refresh
+   * token's remaining life).
+   */
   setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void>;
-  deleteUserToken(openId: string): Promise<void>;
+  deleteUserToken(appId: string, openId: string): Promise<void>;
 
   getSession(id: string): Promise<FeishuSessionRecord | undefined>;
   setSession(record: FeishuSessionRecord, ttlSeconds: number): Promise<void>;

@@ -63,7 +63,7 @@ export class UserTokenManager {
   }
 
   async getUserAccessToken(openId: string): Promise<string> {
-    const record = await this.store.getUserToken(openId);
+    const record = await this.store.getUserToken(this.options.appId, openId);
     if (!record) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
     const now = this.options.clock();
     if (!this.isDue(record, now)) return record.accessToken;
@@ -91,7 +91,7 @@ export class UserTokenManager {
     this.retryAfter.delete(openId);
     this.status.forget('user', openId);
     await Promise.all([
-      this.store.deleteUserToken(openId),
+      this.store.deleteUserToken(this.options.appId, openId),
       this.store.unscheduleRefresh(this.userKey(openId)),
       this.store.unscheduleRefresh(`${USER_PREFIX}${openId}`),
     ]);
@@ -126,7 +126,7 @@ export class UserTokenManager {
    * the next `getUserAccessToken` refreshes it.
    */
   async invalidate(openId: string, accessToken: string): Promise<void> {
-    const record = await this.store.getUserToken(openId);
+    const record = await this.store.getUserToken(this.options.appId, openId);
     if (!record || record.accessToken !== accessToken) return;
     const now = this.options.clock();
     await this.store.setUserToken(
@@ -137,7 +137,7 @@ export class UserTokenManager {
 
   /** Scheduler entry: refreshes a due user unless another instance is doing it. */
   async refreshProactively(openId: string): Promise<void> {
-    const record = await this.store.getUserToken(openId);
+    const record = await this.store.getUserToken(this.options.appId, openId);
     if (!record) {
       await this.store.unscheduleRefresh(this.userKey(openId));
       return;
@@ -200,7 +200,7 @@ export class UserTokenManager {
       if (!waitForOthers) return undefined;
       const waited = await this.lock.waitOrAcquire(
         lockKey,
-        () => this.store.getUserToken(openId),
+        () => this.store.getUserToken(this.options.appId, openId),
         (record) => record === undefined || record.updatedAt > seen.updatedAt,
       );
       // Taken over: the holder gave up, or died and its lease ran out. Renew ourselves.
@@ -208,7 +208,7 @@ export class UserTokenManager {
       owner = waited.owner;
     }
     try {
-      const current = await this.store.getUserToken(openId);
+      const current = await this.store.getUserToken(this.options.appId, openId);
       if (!current) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
       const lead = proactive ? this.schedulerLeadMs() : 0;
       if (!this.isDue(current, this.options.clock(), lead)) return current.accessToken;
@@ -271,7 +271,7 @@ export class UserTokenManager {
     const { openId } = current;
     if (error instanceof FeishuApiError && USED_REFRESH_TOKEN_CODES.has(error.code)) {
       // Another caller (without a shared lock, or whose lease ran out) may have rotated it already.
-      const latest = await this.store.getUserToken(openId);
+      const latest = await this.store.getUserToken(this.options.appId, openId);
       if (
         latest &&
         latest.refreshToken !== current.refreshToken &&
@@ -333,6 +333,7 @@ export class UserTokenManager {
     const now = this.options.clock();
     const rotated = tokens.refreshToken !== undefined;
     return {
+      appId: this.options.appId,
       openId,
       tenantKey,
       accessToken: tokens.accessToken,

@@ -8,6 +8,9 @@ import { EncryptingTokenStore } from './encrypting-token.store.js';
 import { InMemoryTokenStore } from './in-memory-token.store.js';
 import { describeTokenStoreContract } from './token-store.contract.js';
 
+/** The app holding the user records these tests write. */
+const APP_ID = 'cli_store_test';
+
 const OLD_KEY = { id: 'k2025', key: randomBytes(32).toString('base64') };
 const NEW_KEY = { id: 'k2026', key: randomBytes(32).toString('hex') };
 /** The key ids as sealed values carry them (base64url). */
@@ -34,6 +37,7 @@ describeTokenStoreContract(
 
 function userRecord(openId: string): FeishuUserTokenRecord {
   return {
+    appId: APP_ID,
     openId,
     tenantKey: 'tk1',
     accessToken: 'u-' + randomBytes(1536).toString('base64url'),
@@ -69,11 +73,11 @@ describe('EncryptingTokenStore', () => {
       const record = userRecord('ou_1');
       await encrypting({ keys: [NEW_KEY] }).setUserToken(record, 3600);
 
-      const atRest = JSON.stringify(await backend.getUserToken('ou_1'));
+      const atRest = JSON.stringify(await backend.getUserToken(APP_ID, 'ou_1'));
       expect(atRest).not.toContain(record.accessToken);
       expect(atRest).not.toContain(record.refreshToken);
       expect(atRest).not.toContain(record.accessToken.slice(2, 40));
-      expect((await backend.getUserToken('ou_1'))?.accessToken).toMatch(
+      expect((await backend.getUserToken(APP_ID, 'ou_1'))?.accessToken).toMatch(
         new RegExp(`^v1\\.${SEALED_ID_2026}\\.[\\w-]{16}\\.[\\w-]{22}\\.[\\w-]+$`),
       );
     });
@@ -119,7 +123,7 @@ describe('EncryptingTokenStore', () => {
 
       const rotated = encrypting({ keys: [NEW_KEY, OLD_KEY] });
 
-      expect(await rotated.getUserToken('ou_1')).toEqual(record);
+      expect(await rotated.getUserToken(APP_ID, 'ou_1')).toEqual(record);
     });
 
     it('should seal new values with the first key', async () => {
@@ -137,7 +141,7 @@ describe('EncryptingTokenStore', () => {
       const record = userRecord('ou_1');
       await encrypting({ keys: [OLD_KEY] }).setUserToken(record, 3600);
 
-      expect(await encrypting({ keys: [NEW_KEY] }).getUserToken('ou_1')).toBeUndefined();
+      expect(await encrypting({ keys: [NEW_KEY] }).getUserToken(APP_ID, 'ou_1')).toBeUndefined();
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toContain('"k2025"');
       expect(warnings[0]).toContain('ou_1');
@@ -164,11 +168,22 @@ describe('EncryptingTokenStore', () => {
       const store = encrypting({ keys: [NEW_KEY] });
       await store.setUserToken(userRecord('ou_victim'), 3600);
       await store.setUserToken(userRecord('ou_attacker'), 3600);
-      const victim = (await backend.getUserToken('ou_victim'))!;
-      const attacker = (await backend.getUserToken('ou_attacker'))!;
+      const victim = (await backend.getUserToken(APP_ID, 'ou_victim'))!;
+      const attacker = (await backend.getUserToken(APP_ID, 'ou_attacker'))!;
       await backend.setUserToken({ ...attacker, accessToken: victim.accessToken }, 3600);
 
-      expect(await store.getUserToken('ou_attacker')).toBeUndefined();
+      expect(await store.getUserToken(APP_ID, 'ou_attacker')).toBeUndefined();
+    });
+
+    it('should refuse a record copied under another app (bound to the app that wrote it)', async () => {
+      const store = encrypting({ keys: [NEW_KEY] });
+      const record = userRecord('ou_1');
+      await store.setUserToken(record, 3600);
+      const sealed = (await backend.getUserToken(APP_ID, 'ou_1'))!;
+      await backend.setUserToken({ ...sealed, appId: 'cli_other_app' }, 3600);
+
+      expect(await store.getUserToken('cli_other_app', 'ou_1')).toBeUndefined();
+      expect(await store.getUserToken(APP_ID, 'ou_1')).toEqual(record);
     });
 
     it('should refuse a value relabelled with another configured key id', async () => {

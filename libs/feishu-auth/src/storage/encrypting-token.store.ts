@@ -79,33 +79,30 @@ export class EncryptingTokenStore implements FeishuTokenStore {
     await this.inner.setAppTicket(appId, this.cipher.seal(ticket, ticketContext(appId)));
   }
 
-  async getUserToken(openId: string): Promise<FeishuUserTokenRecord | undefined> {
-    const stored = await this.inner.getUserToken(openId);
+  async getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined> {
+    const stored = await this.inner.getUserToken(appId, openId);
     if (!stored) return undefined;
-    const what = `tokens of user ${openId}`;
-    const accessToken = this.open(stored.accessToken, userContext(openId, 'access'), what);
+    const what = `tokens of user ${openId} of ${appId}`;
+    const accessToken = this.open(stored.accessToken, userContext(stored, 'access'), what);
     if (accessToken === undefined) return undefined;
     if (stored.refreshToken === undefined) return { ...stored, accessToken };
-    const refreshToken = this.open(stored.refreshToken, userContext(openId, 'refresh'), what);
+    const refreshToken = this.open(stored.refreshToken, userContext(stored, 'refresh'), what);
     return refreshToken === undefined ? undefined : { ...stored, accessToken, refreshToken };
   }
 
   async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
     const sealed: FeishuUserTokenRecord = {
       ...record,
-      accessToken: this.cipher.seal(record.accessToken, userContext(record.openId, 'access')),
+      accessToken: this.cipher.seal(record.accessToken, userContext(record, 'access')),
     };
     if (record.refreshToken !== undefined) {
-      sealed.refreshToken = this.cipher.seal(
-        record.refreshToken,
-        userContext(record.openId, 'refresh'),
-      );
+      sealed.refreshToken = this.cipher.seal(record.refreshToken, userContext(record, 'refresh'));
     }
     await this.inner.setUserToken(sealed, ttlSeconds);
   }
 
-  deleteUserToken(openId: string): Promise<void> {
-    return this.inner.deleteUserToken(openId);
+  deleteUserToken(appId: string, openId: string): Promise<void> {
+    return this.inner.deleteUserToken(appId, openId);
   }
 
   getSession(id: string): Promise<FeishuSessionRecord | undefined> {
@@ -162,6 +159,10 @@ function ticketContext(appId: string): string {
   return `app_ticket:${appId}`;
 }
 
-function userContext(openId: string, kind: 'access' | 'refresh'): string {
-  return `user:${openId}:${kind}`;
+/** The app is sealed in too: a record copied to another app's key does not open. */
+function userContext(
+  record: Pick<FeishuUserTokenRecord, 'appId' | 'openId'>,
+  kind: 'access' | 'refresh',
+): string {
+  return `user:${record.appId}:${record.openId}:${kind}`;
 }

@@ -4,6 +4,9 @@ import type { FeishuUserTokenRecord } from '../interfaces/feishu-token-store.int
 import { InMemoryTokenStore } from './in-memory-token.store.js';
 import { describeTokenStoreContract } from './token-store.contract.js';
 
+/** The app holding the user records these tests write. */
+const APP_ID = 'cli_store_test';
+
 describeTokenStoreContract(
   'InMemoryTokenStore',
   () => {
@@ -21,6 +24,7 @@ describeTokenStoreContract(
 
 function userRecord(openId: string): FeishuUserTokenRecord {
   return {
+    appId: APP_ID,
     openId,
     tenantKey: 'tk1',
     accessToken: `u-${openId}`,
@@ -50,10 +54,10 @@ describe('InMemoryTokenStore', () => {
 
       jest.advanceTimersByTime(15_000);
       expect(await store.getToken('app:cli_a')).toBeUndefined();
-      expect(await store.getUserToken('ou_1')).toBeDefined();
+      expect(await store.getUserToken(APP_ID, 'ou_1')).toBeDefined();
 
       jest.advanceTimersByTime(30_000);
-      expect(await store.getUserToken('ou_1')).toBeUndefined();
+      expect(await store.getUserToken(APP_ID, 'ou_1')).toBeUndefined();
     });
 
     it('should leave no timer behind, so nothing keeps the process alive', async () => {
@@ -84,13 +88,13 @@ describe('InMemoryTokenStore', () => {
       const store = new InMemoryTokenStore({ maxUsers: 3 });
       for (const openId of ['ou_1', 'ou_2', 'ou_3'])
         await store.setUserToken(userRecord(openId), 3600);
-      await store.getUserToken('ou_1');
+      await store.getUserToken(APP_ID, 'ou_1');
 
       await store.setUserToken(userRecord('ou_4'), 3600);
 
-      expect(await store.getUserToken('ou_2')).toBeUndefined();
+      expect(await store.getUserToken(APP_ID, 'ou_2')).toBeUndefined();
       for (const openId of ['ou_1', 'ou_3', 'ou_4'])
-        expect(await store.getUserToken(openId)).toBeDefined();
+        expect(await store.getUserToken(APP_ID, openId)).toBeDefined();
     });
 
     it('should keep at most maxSessions sessions (default twice maxUsers)', async () => {
@@ -135,7 +139,7 @@ describe('InMemoryTokenStore', () => {
 
     await store.close();
 
-    expect(await store.getUserToken('ou_1')).toBeUndefined();
+    expect(await store.getUserToken(APP_ID, 'ou_1')).toBeUndefined();
     expect(await store.getDue(Date.now(), 10)).toEqual([]);
   });
 });

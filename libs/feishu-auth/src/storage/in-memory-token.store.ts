@@ -86,16 +86,17 @@ export class InMemoryTokenStore implements FeishuTokenStore {
     this.appTickets.set(appId, ticket);
   }
 
-  async getUserToken(openId: string): Promise<FeishuUserTokenRecord | undefined> {
-    return copyIfPresent(this.users.get(openId));
+  async getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined> {
+    return copyIfPresent(this.users.get(userKey(appId, openId)));
   }
 
   async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
-    this.putWithTtl(this.users, record.openId, copy(record), ttlSeconds * 1000);
+    const key = userKey(record.appId, record.openId);
+    this.putWithTtl(this.users, key, copy(record), ttlSeconds * 1000);
   }
 
-  async deleteUserToken(openId: string): Promise<void> {
-    this.users.delete(openId);
+  async deleteUserToken(appId: string, openId: string): Promise<void> {
+    this.users.delete(userKey(appId, openId));
   }
 
   async getSession(id: string): Promise<FeishuSessionRecord | undefined> {
@@ -160,6 +161,11 @@ export class InMemoryTokenStore implements FeishuTokenStore {
     }
     cache.set(key, value, { ttl: Math.ceil(ttlMs) });
   }
+}
+
+/** App ids and open ids hold no newline. */
+function userKey(appId: string, openId: string): string {
+  return `${appId}\n${openId}`;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {

@@ -117,7 +117,7 @@ return 0`);
  * A store in Redis, shared by every instance of an app: a login may start on one instance and finish
  * on another, and one refresh lock serves them all.
  *
- * Layout under `keyPrefix`: `token:<key>`, `ticket:<appId>`, `user:<openId>` and `session:<id>`
+ * Layout under `keyPrefix`: `token:<key>`, `ticket:<appId>`, `user:<appId>:<openId>` and `session:<id>`
  * hold JSON (or the ticket) with a PX TTL matching the record's life; `lock:<key>` holds the owner
  * id with the lease as PX (`lock:login:<hash>` marks a login state used); `due` is a sorted set scored by due time. Every method is
  * one command or one single-key script, so none of them scans the keyspace.
@@ -192,21 +192,23 @@ export class RedisTokenStore implements FeishuTokenStore {
     await this.run('write the app_ticket', (redis) => redis.set(this.key('ticket', appId), ticket));
   }
 
-  async getUserToken(openId: string): Promise<FeishuUserTokenRecord | undefined> {
+  async getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined> {
     return this.readJson<FeishuUserTokenRecord>(
       "read a user's tokens",
       'user token record',
-      this.key('user', openId),
+      this.key('user', `${appId}:${openId}`),
     );
   }
 
   async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
-    const key = this.key('user', record.openId);
+    const key = this.key('user', `${record.appId}:${record.openId}`);
     await this.putWithTtl("write a user's tokens", key, JSON.stringify(record), ttlSeconds * 1000);
   }
 
-  async deleteUserToken(openId: string): Promise<void> {
-    await this.run("delete a user's tokens", (redis) => redis.del(this.key('user', openId)));
+  async deleteUserToken(appId: string, openId: string): Promise<void> {
+    await this.run("delete a user's tokens", (redis) =>
+      redis.del(this.key('user', `${appId}:${openId}`)),
+    );
   }
 
   async getSession(id: string): Promise<FeishuSessionRecord | undefined> {

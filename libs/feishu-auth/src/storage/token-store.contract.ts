@@ -6,6 +6,9 @@ import type {
   FeishuUserTokenRecord,
 } from '../interfaces/feishu-token-store.interface.js';
 
+/** The app holding the user records these tests write. */
+const APP_ID = 'cli_store_test';
+
 /**
  * One store under test, fresh for each test (an empty store, or an isolated key prefix).
  */
@@ -173,8 +176,8 @@ export function describeTokenStoreContract(
         const record = userRecord(harness.now(), 'ou_1');
         await store.setUserToken(record, 3600);
 
-        expect(await store.getUserToken('ou_1')).toEqual(record);
-        expect(await store.getUserToken('ou_2')).toBeUndefined();
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toEqual(record);
+        expect(await store.getUserToken(APP_ID, 'ou_2')).toBeUndefined();
       });
 
       it('should keep optional fields absent when a record has no refresh token', async () => {
@@ -186,7 +189,7 @@ export function describeTokenStoreContract(
         } = userRecord(harness.now(), 'ou_1');
         await store.setUserToken(record, 3600);
 
-        const stored = await store.getUserToken('ou_1');
+        const stored = await store.getUserToken(APP_ID, 'ou_1');
         expect(stored).toEqual(record);
         expect(stored && 'refreshToken' in stored && stored.refreshToken !== undefined).toBe(false);
       });
@@ -199,7 +202,7 @@ export function describeTokenStoreContract(
         };
         await store.setUserToken(record, 3600);
 
-        expect(await store.getUserToken('ou_big')).toEqual(record);
+        expect(await store.getUserToken(APP_ID, 'ou_big')).toEqual(record);
       });
 
       it('should replace a record when it is written again', async () => {
@@ -211,7 +214,7 @@ export function describeTokenStoreContract(
         };
         await store.setUserToken(rotated, 3600);
 
-        expect(await store.getUserToken('ou_1')).toEqual(rotated);
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toEqual(rotated);
       });
 
       it('should not let a caller change what is stored by mutating an object it wrote or read', async () => {
@@ -220,45 +223,61 @@ export function describeTokenStoreContract(
         await store.setUserToken(written, 3600);
         written.accessToken = 'mutated-after-write';
 
-        const read = await store.getUserToken('ou_1');
+        const read = await store.getUserToken(APP_ID, 'ou_1');
         read!.refreshToken = 'mutated-after-read';
 
-        expect(await store.getUserToken('ou_1')).toEqual(record);
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toEqual(record);
       });
 
       it('should stop returning a record once its TTL has passed', async () => {
         await store.setUserToken(userRecord(harness.now(), 'ou_1'), 1);
-        expect(await store.getUserToken('ou_1')).toBeDefined();
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toBeDefined();
 
         await harness.advance(1100);
 
-        expect(await eventually(() => store.getUserToken('ou_1'), isUndefined)).toBeUndefined();
+        expect(
+          await eventually(() => store.getUserToken(APP_ID, 'ou_1'), isUndefined),
+        ).toBeUndefined();
       });
 
       itWithExactClock('should keep a record until the last millisecond of its TTL', async () => {
         await store.setUserToken(userRecord(harness.now(), 'ou_1'), 10);
 
         await harness.advance(9_999);
-        expect(await store.getUserToken('ou_1')).toBeDefined();
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toBeDefined();
         await harness.advance(2);
-        expect(await store.getUserToken('ou_1')).toBeUndefined();
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toBeUndefined();
       });
 
       it('should not keep a record written with no TTL left', async () => {
         await store.setUserToken(userRecord(harness.now(), 'ou_1'), 3600);
         await store.setUserToken(userRecord(harness.now(), 'ou_1'), 0);
 
-        expect(await store.getUserToken('ou_1')).toBeUndefined();
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toBeUndefined();
       });
 
       it('should delete one user record and leave the others', async () => {
         await store.setUserToken(userRecord(harness.now(), 'ou_1'), 3600);
         await store.setUserToken(userRecord(harness.now(), 'ou_2'), 3600);
 
-        await store.deleteUserToken('ou_1');
+        await store.deleteUserToken(APP_ID, 'ou_1');
 
-        expect(await store.getUserToken('ou_1')).toBeUndefined();
-        expect(await store.getUserToken('ou_2')).toBeDefined();
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toBeUndefined();
+        expect(await store.getUserToken(APP_ID, 'ou_2')).toBeDefined();
+      });
+
+      it('should keep the records of two apps with the same open_id apart', async () => {
+        const ours = userRecord(harness.now(), 'ou_1');
+        const theirs = { ...userRecord(harness.now(), 'ou_1'), appId: 'cli_other_app' };
+        await store.setUserToken(ours, 3600);
+        await store.setUserToken(theirs, 3600);
+
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toEqual(ours);
+        expect(await peer().getUserToken('cli_other_app', 'ou_1')).toEqual(theirs);
+        await store.deleteUserToken('cli_other_app', 'ou_1');
+        expect(await store.getUserToken(APP_ID, 'ou_1')).toEqual(ours);
+        expect(await store.getUserToken('cli_other_app', 'ou_1')).toBeUndefined();
+        expect(await store.getUserToken('cli_third_app', 'ou_1')).toBeUndefined();
       });
 
       it('should keep user records apart from tokens and sessions with the same id', async () => {
@@ -266,7 +285,7 @@ export function describeTokenStoreContract(
         await store.setToken('same', { token: 'app', expiresAt: harness.now() + 60_000 });
         await store.setSession(sessionRecord(harness.now(), 'same', 'ou_x'), 3600);
 
-        expect((await store.getUserToken('same'))?.openId).toBe('same');
+        expect((await store.getUserToken(APP_ID, 'same'))?.openId).toBe('same');
         expect((await store.getToken('same'))?.token).toBe('app');
         expect((await store.getSession('same'))?.openId).toBe('ou_x');
       });
@@ -480,6 +499,7 @@ function randomToken(length: number): string {
 
 function userRecord(now: number, openId: string): FeishuUserTokenRecord {
   return {
+    appId: APP_ID,
     openId,
     tenantKey: 'tk1',
     accessToken: 'u-' + randomToken(40),
