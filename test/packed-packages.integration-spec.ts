@@ -373,10 +373,10 @@ describe('NestJS apps installed from the tarballs, outside the repository', () =
       expect(stdout.trim()).toBe('KIT cli_emulator_selfbuilt function');
     });
 
-    it(
-      `passes the library README's getting-started e2e test, copied verbatim, with the README's Jest configuration for ${install.moduleSystem}`,
-      async () => {
-        const report = await runGettingStartedE2e(appDir(install), install);
+    it.each(install.e2eRunners)(
+      `passes the library README's getting-started e2e test, copied verbatim, under %s as the README sets it up for ${install.moduleSystem}`,
+      async (runner) => {
+        const report = await runGettingStartedE2e(appDir(install), install, runner);
         expect(report).toEqual(
           expect.objectContaining({ success: true, numFailedTests: 0, numPassedTests: 2 }),
         );

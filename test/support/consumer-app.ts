@@ -17,7 +17,14 @@ export interface ConsumerInstall {
   moduleSystem: 'CommonJS' | 'ESM';
   /** The library README's Jest configuration for this module system (docs/examples/getting-started/test). */
   jestConfig: 'jest-e2e.commonjs.json' | 'jest-e2e.esm.json';
+  /**
+   * The runners the getting-started e2e test runs under: Jest with `jestConfig`, and on Nest 12
+   * Vitest as `nest new` 12 sets it up (`getting-started/vitest.config.e2e.ts` of the profile).
+   */
+  e2eRunners: readonly E2eRunner[];
 }
+
+export type E2eRunner = 'jest' | 'vitest';
 
 export const CONSUMER_INSTALLS: readonly ConsumerInstall[] = [
   {
@@ -25,8 +32,15 @@ export const CONSUMER_INSTALLS: readonly ConsumerInstall[] = [
     nest: 11,
     moduleSystem: 'CommonJS',
     jestConfig: 'jest-e2e.commonjs.json',
+    e2eRunners: ['jest'],
   },
-  { profile: 'nest12-esm', nest: 12, moduleSystem: 'ESM', jestConfig: 'jest-e2e.esm.json' },
+  {
+    profile: 'nest12-esm',
+    nest: 12,
+    moduleSystem: 'ESM',
+    jestConfig: 'jest-e2e.esm.json',
+    e2eRunners: ['jest', 'vitest'],
+  },
 ];
 
 /** The library README's getting-started app and its e2e test, as a reader copies them. */
@@ -72,26 +86,34 @@ async function copyGettingStarted(install: ConsumerInstall, dir: string): Promis
   await cp(join(test, install.jestConfig), join(dir, 'test', 'jest-e2e.json'));
 }
 
+/** What Jest's and Vitest's `--reporter=json` / `--json` reports say. */
+export interface E2eReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  success: boolean;
+}
+
 /**
- * Runs the getting-started e2e test as the README says (`jest --config ./test/jest-e2e.json`, with
- * `--experimental-vm-modules` for ESM); answers Jest's JSON report.
+ * Runs the getting-started e2e test as the README says: `jest --config ./test/jest-e2e.json` (with
+ * `--experimental-vm-modules` for ESM), or `vitest run --config ./vitest.config.e2e.ts` (what
+ * `npm run test:e2e` runs in a `nest new` 12 app); answers the runner's JSON report.
  */
 export async function runGettingStartedE2e(
   appDir: string,
   install: ConsumerInstall,
-): Promise<{ numPassedTests: number; numFailedTests: number; success: boolean }> {
-  const { stdout } = await run(
-    'npx',
-    ['jest', '--config', './test/jest-e2e.json', '--json', '--ci'],
-    {
-      cwd: join(appDir, 'getting-started'),
-      timeoutMs: 3 * MINUTE,
-      env: cleanEnv(
-        install.moduleSystem === 'ESM' ? { NODE_OPTIONS: '--experimental-vm-modules' } : {},
-      ),
-    },
-  );
-  return JSON.parse(stdout) as { numPassedTests: number; numFailedTests: number; success: boolean };
+  runner: E2eRunner,
+): Promise<E2eReport> {
+  const args =
+    runner === 'jest'
+      ? ['jest', '--config', './test/jest-e2e.json', '--json', '--ci']
+      : ['vitest', 'run', '--config', './vitest.config.e2e.ts', '--reporter=json'];
+  const esmJest = runner === 'jest' && install.moduleSystem === 'ESM';
+  const { stdout } = await run('npx', args, {
+    cwd: join(appDir, 'getting-started'),
+    timeoutMs: 3 * MINUTE,
+    env: cleanEnv(esmJest ? { NODE_OPTIONS: '--experimental-vm-modules' } : {}),
+  });
+  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as E2eReport;
 }
 
 /** What the consumer's `dist/emulator.js` prints once it listens. */
