@@ -59,6 +59,19 @@ async function eventually<T>(read: () => Promise<T>, timeoutMs = 15_000): Promis
   }
 }
 
+function userRecord(openId: string) {
+  const now = Date.now();
+  return {
+    openId,
+    tenantKey: 'tk',
+    accessToken: `a-${openId}`,
+    accessTokenExpiresAt: now + 60_000,
+    refreshToken: `r-${openId}`,
+    issuer: 'v2' as const,
+    updatedAt: now,
+  };
+}
+
 /** Every method once, with the arguments a real caller would pass. */
 function everyMethod(store: FeishuTokenStore): [string, () => Promise<unknown>][] {
   const now = Date.now();
@@ -232,6 +245,44 @@ describe('RedisTokenStore', () => {
       expect(stats).not.toMatch(/cmdstat_(keys|scan):/);
     });
 
+    it("should send no WAIT for a user's tokens to a Redis without replicas, and at most one ROLE a second", async () => {
+      const store = openStore();
+      await store.getDue(0, 1); // connected before the counters are reset
+      await admin.config('RESETSTAT');
+
+      for (let index = 0; index < 20; index++) {
+        expect(await store.setUserToken(userRecord(`ou_${index}`), 60)).toBeUndefined();
+      }
+
+      const stats = await admin.info('commandstats');
+      expect(stats).not.toMatch(/cmdstat_wait:/);
+      expect(stats).toMatch(/cmdstat_set:calls=20,/);
+      expect(stats).toMatch(/cmdstat_role:calls=1,/);
+    });
+
+    it("should confirm a user's tokens on the replica of a primary (as under Sentinel) with WAIT 1", async () => {
+      await admin.config('SET', 'repl-diskless-sync-delay', '0'); // sync at once
+      const replica = await RedisServer.start(['--replicaof', '127.0.0.1', String(server.port)]);
+      const replicaAdmin = new Redis(replica.url);
+      try {
+        const store = openStore('primary:');
+        await eventually(async () => {
+          const info = await admin.info('replication');
+          if (!/^slave0:.*state=online/m.test(info))
+            throw new Error('the replica is not online yet');
+        });
+        await admin.config('RESETSTAT');
+        const written = userRecord('ou_1');
+
+        expect(await store.setUserToken(written, 60)).toEqual({ replicated: true });
+        expect(await replicaAdmin.get('primary:user:ou_1')).toBe(JSON.stringify(written));
+        expect(await admin.info('commandstats')).toMatch(/cmdstat_wait:calls=1,/);
+      } finally {
+        replicaAdmin.disconnect();
+        await replica.stop();
+      }
+    });
+
     it('should run its compare-and-delete scripts again after Redis lost them (NOSCRIPT)', async () => {
       const store = openStore();
       const owner = await store.acquireLock('refresh:ou_1', 10_000);
@@ -295,6 +346,10 @@ describe('RedisTokenStore', () => {
   it.each([
     ['neither url nor client', {}],
     ['both url and client', { url: 'redis://127.0.0.1:1', client: {} as Redis }],
+    [
+      'a replicaAckTimeoutMs not below commandTimeoutMs',
+      { url: 'redis://127.0.0.1:1', commandTimeoutMs: 1000, replicaAckTimeoutMs: 1000 },
+    ],
   ])('should refuse %s with a FeishuConfigError', (_label, options) => {
     expect(() => new RedisTokenStore(options)).toThrow(FeishuConfigError);
   });

@@ -18,14 +18,19 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
-  /** Starts a server and resolves once it answers PING. */
-  static async start(): Promise<RedisServer> {
+  /**
+   * Starts a server and resolves once it answers PING. `extraArgs` are appended to the command
+   * line (e.g. the cluster settings of `RedisCluster`).
+   */
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
     assertRedisServerInstalled();
     const server = new RedisServer(
       await freePort(),
       await mkdtemp(join(tmpdir(), 'feishu-redis-')),
+      extraArgs,
     );
     await server.startProcess();
     return server;
@@ -56,6 +61,7 @@ export class RedisServer {
         'no',
         '--dir',
         this.dir,
+        ...this.extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -78,6 +84,16 @@ export class RedisServer {
     const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(killer);
+  }
+
+  /** Kills the server at once (SIGKILL: no shutdown, as a crashed host) and waits for its exit. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (!child) return;
+    this.process = undefined;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
   }
 
   async restart(): Promise<void> {

@@ -127,6 +127,10 @@ export const refreshTokenExpiredMessage = (): string =>
   'The refresh token has expired; the user must sign in again.';
 export const refreshRefusedMessage = (code: number): string =>
   `Feishu refused the refresh token (code ${code}); the user must sign in again.`;
+export const unreplicatedWriteMessage = (openId: string): string =>
+  `The new tokens of user ${openId} are kept on the store's primary, but no replica confirmed them in ` +
+  'time: should the primary fail before one does, the user must sign in again.';
+
 export const refreshLockTimeoutMessage = (): string =>
   'Another instance is refreshing this token and did not finish within lockWaitMs; try again.';
 

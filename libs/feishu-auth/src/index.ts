@@ -18,6 +18,7 @@ export {
   type FeishuSessionRecord,
   type FeishuTokenIssuer,
   type FeishuUserTokenRecord,
+  type FeishuUserTokenWrite,
 } from './interfaces/feishu-token-store.interface.js';
 export { FeishuAuthModule } from './feishu-auth.module.js';
 export type { FeishuAuthModuleExtras } from './feishu-auth.module-definition.js';
@@ -59,11 +60,13 @@ export {
   InMemoryTokenStore,
   type InMemoryTokenStoreOptions,
 } from './storage/in-memory-token.store.js';
-export {
-  RedisTokenStore,
-  type RedisTokenStoreClient,
-  type RedisTokenStoreOptions,
-} from './storage/redis-token.store.js';
+export { RedisTokenStore } from './storage/redis-token.store.js';
+export type {
+  RedisTokenStoreClient,
+  RedisTokenStoreNode,
+  RedisTokenStoreOptions,
+  RedisTokenStorePipeline,
+} from './storage/redis-token-store.client.js';
 export { EncryptingTokenStore } from './storage/encrypting-token.store.js';
 export { FeishuStrategy, type FeishuLoginResult } from './strategies/feishu.strategy.js';
 export { FeishuSessionService } from './session/feishu-session.service.js';

@@ -47,6 +47,18 @@ export interface FeishuUserTokenRecord {
 }
 
 /**
+ * What `setUserToken` may resolve to. A store that replicates answers `{ replicated: false }` when
+ * it kept the record on its primary but no replica confirmed it in time: a failover now would bring
+ * back the refresh token Feishu has just retired, so the library reports it. Other stores resolve
+ * nothing (or `{ replicated: true }`).
+ *
+ * @publicApi
+ */
+export interface FeishuUserTokenWrite {
+  replicated: boolean;
+}
+
+/**
  * A browser session. The cookie carries only `id` (signed); everything else stays server-side.
  *
  * @publicApi
@@ -90,9 +102,13 @@ export interface FeishuTokenStore {
   getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined>;
   /**
    * Writes the record under its `appId` and `openId`; it expires after `ttlSeconds` (the refresh
-   * token's remaining life).
+   * token's remaining life). A replicating store confirms the write reached a replica before it
+   * resolves, and says when it could not (see `FeishuUserTokenWrite`).
    */
-  setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void>;
+  setUserToken(
+    record: FeishuUserTokenRecord,
+    ttlSeconds: number,
+  ): Promise<void | FeishuUserTokenWrite>;
   deleteUserToken(appId: string, openId: string): Promise<void>;
 
   getSession(id: string): Promise<FeishuSessionRecord | undefined>;

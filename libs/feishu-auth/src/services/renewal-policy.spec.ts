@@ -8,7 +8,10 @@ import type {
   FeishuTokenRefreshFailedEvent,
 } from '../interfaces/feishu-auth-module-options.interface.js';
 import { FeishuOAuthClient } from '../oauth/feishu-oauth.client.js';
-import type { FeishuUserTokenRecord } from '../interfaces/feishu-token-store.interface.js';
+import type {
+  FeishuUserTokenRecord,
+  FeishuUserTokenWrite,
+} from '../interfaces/feishu-token-store.interface.js';
 import { InMemoryTokenStore } from '../storage/in-memory-token.store.js';
 import { TokenRefreshScheduler } from './token-refresh.scheduler.js';
 import { TokenService } from './token.service.js';
@@ -18,21 +21,40 @@ const TENANT = 'tenant_access_token.internal';
 const REFRESH = 'token.v2.refresh_token';
 const CALLERS = 25;
 
-/** The in-memory store, refusing the next user-token write as Redis does when out of memory. */
+/**
+ * The in-memory store, refusing the next user-token writes as Redis does when out of memory or
+ * while a failover is under way, or answering that no replica confirmed them.
+ */
 class WriteRefusingStore extends InMemoryTokenStore {
-  private refuseNext = false;
+  private refusals = 0;
+  private unreplicated = false;
 
-  refuseNextUserTokenWrite(): void {
-    this.refuseNext = true;
+  refuseUserTokenWrites(count: number): void {
+    this.refusals = count;
+  }
+
+  answerUnreplicated(): void {
+    this.unreplicated = true;
   }
 
   override async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
-    if (this.refuseNext) {
-      this.refuseNext = false;
+    if (this.refusals > 0) {
+      this.refusals--;
       throw new FeishuStoreUnavailableError('The token store refused the write.');
     }
     await super.setUserToken(record, ttlSeconds);
+    // What a replicating store answers (the interface allows it; InMemoryTokenStore declares void).
+    const answer: FeishuUserTokenWrite | undefined = this.unreplicated
+      ? { replicated: false }
+      : undefined;
+    return answer as unknown as void;
   }
+}
+
+/** Polls `done` every 20 ms (real time) for up to 10 s. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 /**
@@ -198,13 +220,15 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
 
     it('should report a background refresh whose rotated tokens the store refuses, and not ask Feishu again before the backoff', async () => {
       const store = new WriteRefusingStore({ clock: () => now });
-      const tokens = await start({}, store);
+      // Tried again every 100 ms while half the 6 s lease is left: 30 refusals.
+      const tokens = await start({ lockLeaseMs: 6_000 }, store);
       const { openId, accessToken } = await signIn(tokens);
-      store.refuseNextUserTokenWrite();
+      store.refuseUserTokenWrites(Number.POSITIVE_INFINITY);
       now += 400_000;
 
       await expect(tokens.getUserAccessToken(openId)).resolves.toBe(accessToken);
-      await settle();
+      await until(() => failures.length > 0);
+      store.refuseUserTokenWrites(0);
 
       expect(calls(REFRESH)).toBe(1);
       expect(failures).toHaveLength(1);
@@ -214,6 +238,43 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
       await expect(tokens.getUserAccessToken(openId)).resolves.toBe(accessToken);
       await settle();
       expect(calls(REFRESH)).toBe(1);
+    });
+
+    it('should store rotated tokens the store refused twice (a failover) by trying again while it holds the lock', async () => {
+      const store = new WriteRefusingStore({ clock: () => now });
+      const tokens = await start({}, store);
+      const { openId, accessToken } = await signIn(tokens);
+      const before = await store.getUserToken(openId);
+      store.refuseUserTokenWrites(2);
+      now += 7_200_000 - 30_000; // 30 s left: the caller waits for the refresh
+
+      const renewed = await tokens.getUserAccessToken(openId);
+
+      expect(renewed).not.toBe(accessToken);
+      expect((await store.getUserToken(openId))?.accessToken).toBe(renewed);
+      expect((await store.getUserToken(openId))?.refreshToken).not.toBe(before?.refreshToken);
+      expect(calls(REFRESH)).toBe(1);
+      expect(failures).toEqual([]);
+      expect(tokens.status().refreshes.user).toBe(1);
+    });
+
+    it('should serve rotated tokens no replica confirmed, and count them in status().unreplicatedWrites', async () => {
+      const store = new WriteRefusingStore({ clock: () => now });
+      const tokens = await start({}, store);
+      const { openId, accessToken } = await signIn(tokens);
+      expect(tokens.status().unreplicatedWrites).toBe(0);
+      store.answerUnreplicated();
+      now += 7_200_000 - 30_000;
+
+      const renewed = await tokens.getUserAccessToken(openId);
+
+      expect(renewed).not.toBe(accessToken);
+      expect((await store.getUserToken(openId))?.accessToken).toBe(renewed);
+      expect(tokens.status()).toMatchObject({
+        unreplicatedWrites: 1,
+        lastUnreplicatedWriteAt: now,
+      });
+      expect(failures).toEqual([]);
     });
 
     it('should let the scheduler refresh a user one tick before requests would find the token due', async () => {

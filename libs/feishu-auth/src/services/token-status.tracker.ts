@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import { FeishuApiError } from '../feishu-auth.errors.js';
+import { unreplicatedWriteMessage } from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 
 /** @publicApi */
@@ -23,6 +24,14 @@ export interface FeishuTokenStatus {
    * usable token was cached: one per caller, so 1,000 callers sharing one fetch count 1,000.
    */
   callerWaits: number;
+  /**
+   * Users' tokens written (after a refresh or a login) that the store kept on its primary but no
+   * replica confirmed in time (`RedisTokenStore` with replicas): each is one user who would have
+   * to sign in again if the primary failed before a replica caught up. 0 without replicas.
+   */
+  unreplicatedWrites: number;
+  /** Epoch ms of the last such write. */
+  lastUnreplicatedWriteAt?: number;
   /** Epoch ms of the last successful renewal. */
   lastRefreshAt?: number;
   /** Epoch ms of the last failed renewal. */
@@ -49,6 +58,7 @@ export class TokenStatusTracker {
     proactiveRefreshes: 0,
     failures: {},
     callerWaits: 0,
+    unreplicatedWrites: 0,
     schedulerRunning: false,
     schedulerTicks: 0,
   };
@@ -91,6 +101,13 @@ export class TokenStatusTracker {
   /** A renewal that ended the failure streak without a refresh (e.g. the user was forgotten). */
   forget(kind: FeishuTokenKind, subject: string): void {
     this.failing.delete(`${kind}:${subject}`);
+  }
+
+  /** The store kept a user's new tokens on its primary only: counted and logged (no token in it). */
+  unreplicated(openId: string): void {
+    this.state.unreplicatedWrites++;
+    this.state.lastUnreplicatedWriteAt = this.options.clock();
+    this.logger.warn(unreplicatedWriteMessage(openId));
   }
 
   callerWaited(): void {

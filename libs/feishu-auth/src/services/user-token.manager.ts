@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
-import { FeishuApiError, FeishuReauthRequiredError } from '../feishu-auth.errors.js';
+import {
+  FeishuApiError,
+  FeishuReauthRequiredError,
+  FeishuStoreUnavailableError,
+} from '../feishu-auth.errors.js';
 import * as messages from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import { REAUTH_CODES, USED_REFRESH_TOKEN_CODES } from '../http/feishu-error-codes.js';
@@ -10,7 +14,7 @@ import {
   type FeishuUserTokenRecord,
 } from '../interfaces/feishu-token-store.interface.js';
 import { FeishuOAuthClient, type FeishuUserTokenSet } from '../oauth/feishu-oauth.client.js';
-import { fullJitterDelay } from '../utils/backoff.util.js';
+import { fullJitterDelay, sleep } from '../utils/backoff.util.js';
 import { fingerprint } from '../utils/fingerprint.util.js';
 import { SingleFlight } from '../utils/single-flight.util.js';
 import { RefreshLock } from './refresh-lock.js';
@@ -23,6 +27,8 @@ const MIN_RECORD_TTL_SECONDS = 60;
 const FAILURE_BACKOFF_BASE_MS = 1_000;
 const FAILURE_BACKOFF_MAX_MS = 60_000;
 const USER_PREFIX = 'user:';
+/** Pause between attempts to store rotated tokens the store refused (e.g. during a Redis failover). */
+const ROTATED_WRITE_RETRY_MS = 100;
 /** A request waits for the refresh only when the token has less than this left (or half the margin). */
 const MAX_WAIT_FLOOR_MS = 60_000;
 
@@ -195,6 +201,7 @@ export class UserTokenManager {
     { proactive, waitForOthers }: RefreshMode,
   ): Promise<string | undefined> {
     const lockKey = this.userKey(openId);
+    const lockedAt = this.options.clock();
     let owner = await this.lock.acquire(lockKey);
     if (!owner) {
       if (!waitForOthers) return undefined;
@@ -212,7 +219,8 @@ export class UserTokenManager {
       if (!current) throw new FeishuReauthRequiredError(openId, messages.noUserTokensMessage());
       const lead = proactive ? this.schedulerLeadMs() : 0;
       if (!this.isDue(current, this.options.clock(), lead)) return current.accessToken;
-      return await this.rotate(current, proactive);
+      // Rotated tokens the store refuses are retried while half the lease is left (a failover).
+      return await this.rotate(current, proactive, lockedAt + this.options.refresh.lockLeaseMs / 2);
     } finally {
       await this.lock.release(lockKey, owner);
     }
@@ -235,7 +243,11 @@ export class UserTokenManager {
     });
   }
 
-  private async rotate(current: FeishuUserTokenRecord, proactive: boolean): Promise<string> {
+  private async rotate(
+    current: FeishuUserTokenRecord,
+    proactive: boolean,
+    retryUntil: number,
+  ): Promise<string> {
     const { openId } = current;
     const now = this.options.clock();
     if (!current.refreshToken) {
@@ -253,7 +265,7 @@ export class UserTokenManager {
     }
     const record = this.toRecord(openId, current.tenantKey, tokens, current);
     try {
-      await this.persist(record);
+      await this.persistRotated(record, retryUntil);
     } catch (error) {
       return this.onRotatedWriteFailure(current, error as Error);
     }
@@ -352,8 +364,29 @@ export class UserTokenManager {
   }
 
   private async persist(record: FeishuUserTokenRecord): Promise<void> {
-    await this.store.setUserToken(record, this.ttlSeconds(record));
+    const write = await this.store.setUserToken(record, this.ttlSeconds(record));
+    if (write && !write.replicated) this.status.unreplicated(record.openId);
     await this.schedule(record);
+  }
+
+  /**
+   * The only copy of the new refresh token is in this process: while the store is unavailable (a
+   * Redis failover, until a replica has taken over) the write is tried again, holding the lock, so
+   * no other instance refreshes with the retired token meanwhile.
+   */
+  private async persistRotated(record: FeishuUserTokenRecord, retryUntil: number): Promise<void> {
+    // Bounded by attempts too, should the clock be a test's that does not move.
+    const attempts = Math.floor(this.options.refresh.lockLeaseMs / 2 / ROTATED_WRITE_RETRY_MS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.persist(record);
+      } catch (error) {
+        const retry =
+          attempt < attempts && this.options.clock() + ROTATED_WRITE_RETRY_MS < retryUntil;
+        if (!(error instanceof FeishuStoreUnavailableError) || !retry) throw error;
+        await sleep(ROTATED_WRITE_RETRY_MS);
+      }
+    }
   }
 
   private async schedule(record: FeishuUserTokenRecord): Promise<void> {

@@ -5,6 +5,7 @@ import type {
   FeishuSessionRecord,
   FeishuTokenStore,
   FeishuUserTokenRecord,
+  FeishuUserTokenWrite,
 } from '../interfaces/feishu-token-store.interface.js';
 import { undecryptableValueMessage } from './storage.messages.js';
 import { TokenCipher, type TokenCipherFailure } from './token-cipher.js';
@@ -90,7 +91,11 @@ export class EncryptingTokenStore implements FeishuTokenStore {
     return refreshToken === undefined ? undefined : { ...stored, accessToken, refreshToken };
   }
 
-  async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
+  /** Passes on what the inner store answers (whether a replica confirmed the write). */
+  async setUserToken(
+    record: FeishuUserTokenRecord,
+    ttlSeconds: number,
+  ): Promise<void | FeishuUserTokenWrite> {
     const sealed: FeishuUserTokenRecord = {
       ...record,
       accessToken: this.cipher.seal(record.accessToken, userContext(record, 'access')),
@@ -98,7 +103,7 @@ export class EncryptingTokenStore implements FeishuTokenStore {
     if (record.refreshToken !== undefined) {
       sealed.refreshToken = this.cipher.seal(record.refreshToken, userContext(record, 'refresh'));
     }
-    await this.inner.setUserToken(sealed, ttlSeconds);
+    return this.inner.setUserToken(sealed, ttlSeconds);
   }
 
   deleteUserToken(appId: string, openId: string): Promise<void> {

@@ -7,7 +7,17 @@ import type {
   FeishuSessionRecord,
   FeishuTokenStore,
   FeishuUserTokenRecord,
+  FeishuUserTokenWrite,
 } from '../interfaces/feishu-token-store.interface.js';
+import { CLUSTER_DUE_BUCKETS, dueBucketKeys, dueBucketOf, mergeDue } from './redis-due-buckets.js';
+import { ReplicaTracker } from './redis-replicas.js';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_REPLICA_ACK_TIMEOUT_MS,
+  type RedisTokenStoreClient,
+  type RedisTokenStoreOptions,
+} from './redis-token-store.client.js';
 import {
   corruptStoredValueMessage,
   invalidStoreOptionMessage,
@@ -18,57 +28,6 @@ import {
   redisUnavailableMessage,
 } from './storage.messages.js';
 
-/**
- * The few commands `RedisTokenStore` sends, written out so that its published types do not import
- * ioredis (an optional peer): an ioredis `Redis` client (5 or 6) has all of them.
- *
- * @publicApi
- */
-export interface RedisTokenStoreClient {
-  /** ioredis's connection state: `'ready'`, `'reconnecting'`, `'end'` … */
-  readonly status: string;
-  readonly options: { commandTimeout?: number };
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<unknown>;
-  set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
-  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
-  del(key: string): Promise<number>;
-  evalsha(sha1: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
-  zadd(key: string, score: number, member: string): Promise<unknown>;
-  zrem(key: string, member: string): Promise<unknown>;
-  zrangebyscore(
-    key: string,
-    min: string,
-    max: number,
-    limit: 'LIMIT',
-    offset: number,
-    count: number,
-  ): Promise<string[]>;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-}
-
-/** @publicApi */
-export interface RedisTokenStoreOptions {
-  /** e.g. `'redis://127.0.0.1:6379'` or `'rediss://user:pass@host:6380/2'`; the store then owns the client. */
-  url?: string;
-  /**
-   * An ioredis client you created (and close yourself). Give it a `commandTimeout` and
-   * `autoResendUnfulfilledCommands: false` if you want it to behave like the one made from `url`.
-   */
-  client?: RedisTokenStoreClient;
-  /** Prepended to every key, so several apps can share one Redis. Default `'feishu:'`. */
-  keyPrefix?: string;
-  /**
-   * How long one operation waits for Redis before failing with `FeishuStoreUnavailableError`.
-   * Default 2000 ms.
-   */
-  commandTimeoutMs?: number;
-}
-
-const DEFAULT_KEY_PREFIX = 'feishu:';
-const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 /** Reconnect delay: grows 100 ms per attempt up to 2 s, so the store recovers soon after Redis returns. */
 const MAX_RECONNECT_DELAY_MS = 2000;
 
@@ -119,8 +78,14 @@ return 0`);
  *
  * Layout under `keyPrefix`: `token:<key>`, `ticket:<appId>`, `user:<appId>:<openId>` and `session:<id>`
  * hold JSON (or the ticket) with a PX TTL matching the record's life; `lock:<key>` holds the owner
- * id with the lease as PX (`lock:login:<hash>` marks a login state used); `due` is a sorted set scored by due time. Every method is
- * one command or one single-key script, so none of them scans the keyspace.
+ * id with the lease as PX (`lock:login:<hash>` marks a login state used); the due index is a sorted
+ * set scored by due time: `due` on a single node, 16 buckets `due:{<tag>}` spread over the slots on
+ * a Cluster. Every method is one command or one single-key script (one per bucket for `getDue`), so
+ * none of them scans the keyspace and all of them run on a Cluster.
+ *
+ * A user's record holds a single-use refresh token: where its master has replicas, the write is
+ * followed by `WAIT 1 <replicaAckTimeoutMs>` on the same connection, and `setUserToken` resolves to
+ * `{ replicated: false }` when no replica confirmed it in time.
  *
  * When Redis cannot be reached every method rejects with `FeishuStoreUnavailableError` within
  * `commandTimeoutMs` (at once while the client is known to be reconnecting), and the store works
@@ -134,6 +99,10 @@ export class RedisTokenStore implements FeishuTokenStore {
   private readonly commandTimeoutMs: number;
   private readonly ownsClient: boolean;
   private readonly client: Promise<RedisTokenStoreClient>;
+  private readonly waitForReplica: boolean;
+  private readonly replicaAckTimeoutMs: number;
+  private readonly replicas = new ReplicaTracker();
+  private dueKeys?: string[];
   private connectionFailing = false;
 
   constructor(options: RedisTokenStoreOptions) {
@@ -148,6 +117,23 @@ export class RedisTokenStore implements FeishuTokenStore {
           'RedisTokenStore',
           'commandTimeoutMs',
           'a positive number of milliseconds',
+        ),
+      );
+    }
+    this.waitForReplica = options.waitForReplica ?? true;
+    this.replicaAckTimeoutMs =
+      options.replicaAckTimeoutMs ??
+      Math.min(DEFAULT_REPLICA_ACK_TIMEOUT_MS, Math.ceil(this.commandTimeoutMs / 2));
+    if (
+      !Number.isInteger(this.replicaAckTimeoutMs) ||
+      this.replicaAckTimeoutMs <= 0 ||
+      this.replicaAckTimeoutMs >= this.commandTimeoutMs
+    ) {
+      throw new FeishuConfigError(
+        invalidStoreOptionMessage(
+          'RedisTokenStore',
+          'replicaAckTimeoutMs',
+          'a whole number of milliseconds above 0 and below commandTimeoutMs',
         ),
       );
     }
@@ -200,9 +186,18 @@ export class RedisTokenStore implements FeishuTokenStore {
     );
   }
 
-  async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
+  async setUserToken(
+    record: FeishuUserTokenRecord,
+    ttlSeconds: number,
+  ): Promise<FeishuUserTokenWrite | undefined> {
     const key = this.key('user', `${record.appId}:${record.openId}`);
-    await this.putWithTtl("write a user's tokens", key, JSON.stringify(record), ttlSeconds * 1000);
+    const value = JSON.stringify(record);
+    const ttlMs = Math.ceil(ttlSeconds * 1000);
+    if (ttlMs <= 0 || !this.waitForReplica) {
+      await this.putWithTtl("write a user's tokens", key, value, ttlMs);
+      return undefined;
+    }
+    return this.run("write a user's tokens", (redis) => this.setAndWait(redis, key, value, ttlMs));
   }
 
   async deleteUserToken(appId: string, openId: string): Promise<void> {
@@ -244,18 +239,29 @@ export class RedisTokenStore implements FeishuTokenStore {
   }
 
   async scheduleRefresh(member: string, dueAt: number): Promise<void> {
-    await this.run('schedule a refresh', (redis) => redis.zadd(this.dueKey(), dueAt, member));
+    await this.run('schedule a refresh', (redis) =>
+      redis.zadd(this.dueKeyOf(redis, member), dueAt, member),
+    );
   }
 
   async unscheduleRefresh(member: string): Promise<void> {
-    await this.run('unschedule a refresh', (redis) => redis.zrem(this.dueKey(), member));
+    await this.run('unschedule a refresh', (redis) =>
+      redis.zrem(this.dueKeyOf(redis, member), member),
+    );
   }
 
+  /** One `ZRANGEBYSCORE … LIMIT` per bucket (on a Cluster, in parallel over the masters), merged. */
   async getDue(now: number, limit: number): Promise<string[]> {
     if (!(limit > 0)) return [];
-    return this.run('read the due refreshes', (redis) =>
-      redis.zrangebyscore(this.dueKey(), '-inf', now, 'LIMIT', 0, Math.floor(limit)),
-    );
+    const count = Math.floor(limit);
+    return this.run('read the due refreshes', async (redis) => {
+      const keys = this.dueKeysOf(redis);
+      if (keys.length === 1) return redis.zrangebyscore(keys[0]!, '-inf', now, 'LIMIT', 0, count);
+      const replies = await Promise.all(
+        keys.map((key) => redis.zrangebyscore(key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, count)),
+      );
+      return mergeDue(replies, count);
+    });
   }
 
   /** Quits the client only if the store created it from `url`; a client you passed stays yours. */
@@ -274,8 +280,46 @@ export class RedisTokenStore implements FeishuTokenStore {
     return `${this.prefix}${kind}:${id}`;
   }
 
-  private dueKey(): string {
-    return `${this.prefix}due`;
+  private dueKeysOf(redis: RedisTokenStoreClient): string[] {
+    this.dueKeys ??= dueBucketKeys(this.prefix, redis.isCluster ? CLUSTER_DUE_BUCKETS : 1);
+    return this.dueKeys;
+  }
+
+  private dueKeyOf(redis: RedisTokenStoreClient, member: string): string {
+    const keys = this.dueKeysOf(redis);
+    return keys[dueBucketOf(member, keys.length)]!;
+  }
+
+  /**
+   * `SET` then, where the key's master has replicas, `WAIT 1` in the same pipeline (so on the same
+   * connection, after the write). A `WAIT` that nobody acknowledged makes the next write ask the
+   * master again how many replicas it has.
+   */
+  private async setAndWait(
+    redis: RedisTokenStoreClient,
+    key: string,
+    value: string,
+    ttlMs: number,
+  ): Promise<FeishuUserTokenWrite | undefined> {
+    if ((await this.replicas.replicasFor(redis, key)) === 0) {
+      await redis.set(key, value, 'PX', ttlMs);
+      return undefined;
+    }
+    const replies = await redis
+      .pipeline()
+      .set(key, value, 'PX', ttlMs)
+      .wait(1, this.replicaAckTimeoutMs)
+      .exec();
+    const [written, waited] = replies ?? [];
+    const failure = written?.[0] ?? waited?.[0] ?? (replies ? undefined : new Error('no reply'));
+    if (failure) {
+      this.replicas.forget(redis, key);
+      throw failure;
+    }
+    const acknowledged = Number(waited?.[1]);
+    if (acknowledged >= 1) return { replicated: true };
+    this.replicas.forget(redis, key);
+    return { replicated: false };
   }
 
   /** A TTL already spent deletes the key: Redis refuses `PX 0`, and the value must not be served. */
@@ -322,7 +366,8 @@ export class RedisTokenStore implements FeishuTokenStore {
 
   /** The client made from `url` times commands out itself; a client passed in may not. */
   private withDeadline<T>(redis: RedisTokenStoreClient, pending: Promise<T>): Promise<T> {
-    if (typeof redis.options.commandTimeout === 'number') return pending;
+    const { commandTimeout, redisOptions } = redis.options;
+    if (typeof (commandTimeout ?? redisOptions?.commandTimeout) === 'number') return pending;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -365,6 +410,8 @@ export class RedisTokenStore implements FeishuTokenStore {
   }
 
   private onReady(): void {
+    // Reconnected, perhaps to another master (Sentinel): count its replicas again.
+    this.replicas.clear();
     if (!this.connectionFailing) return;
     this.connectionFailing = false;
     this.logger.log(REDIS_RECONNECTED_MESSAGE);

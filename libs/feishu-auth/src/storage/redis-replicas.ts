@@ -1,0 +1,86 @@
+import calculateSlot from 'cluster-key-slot';
+import type { RedisTokenStoreClient, RedisTokenStoreNode } from './redis-token-store.client.js';
+
+/** What is asked of a master: its `ROLE`. */
+type Master = Pick<RedisTokenStoreNode, 'role'>;
+
+/**
+ * How long a master's replica count is trusted. A replica that attaches is noticed within this
+ * time; one that detaches shows as a `WAIT` without an acknowledgement, which re-checks at once.
+ */
+export const REPLICA_RECHECK_MS = 1000;
+
+/** The replicas `ROLE` lists on a master: online ones only (Redis skips those still syncing). */
+export function replicasInRole(reply: readonly unknown[]): number {
+  if (reply[0] !== 'master') return 0;
+  return Array.isArray(reply[2]) ? reply[2].length : 0;
+}
+
+interface Known {
+  replicas: number;
+  checkedAt: number;
+}
+
+/**
+ * Knows, cheaply, whether the master that holds a key has replicas: one `ROLE` per master and per
+ * `REPLICA_RECHECK_MS`, sent only when a write asks, never on the write path of a deployment
+ * without replicas more often than that. On a Cluster the key's master is found in the client's
+ * slot table (which ioredis updates after a failover); otherwise the client's own connection is
+ * the master (with Sentinel, ioredis connects to the current one).
+ */
+export class ReplicaTracker {
+  private readonly known = new Map<string, Known>();
+  private readonly probing = new Map<string, Promise<number>>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** The online replicas of `key`'s master, from the cache when it is fresh. */
+  async replicasFor(client: RedisTokenStoreClient, key: string): Promise<number> {
+    const master = masterOf(client, key);
+    // Not in the slot table (it is being refreshed): assume a replica; a WAIT nobody answers says.
+    if (!master) return 1;
+    const { id, node } = master;
+    const known = this.known.get(id);
+    if (known && this.clock() - known.checkedAt < REPLICA_RECHECK_MS) return known.replicas;
+    return this.probe(id, node);
+  }
+
+  /** After a `WAIT` nobody acknowledged, or a lost connection: ask again on the next write. */
+  forget(client: RedisTokenStoreClient, key: string): void {
+    const master = masterOf(client, key);
+    if (master) this.known.delete(master.id);
+  }
+
+  /** Everything (the client reconnected: with Sentinel, maybe to another master). */
+  clear(): void {
+    this.known.clear();
+  }
+
+  private probe(id: string, node: Master): Promise<number> {
+    const pending = this.probing.get(id);
+    if (pending) return pending;
+    const probe = node
+      .role()
+      .then((reply) => {
+        const replicas = replicasInRole(reply);
+        this.known.set(id, { replicas, checkedAt: this.clock() });
+        return replicas;
+      })
+      .finally(() => this.probing.delete(id));
+    this.probing.set(id, probe);
+    return probe;
+  }
+}
+
+/** The node holding `key`: its master on a Cluster, else the client itself. */
+function masterOf(
+  client: RedisTokenStoreClient,
+  key: string,
+): { id: string; node: Master } | undefined {
+  if (!client.isCluster || !client.slots || !client.nodes) return { id: 'single', node: client };
+  const master = client.slots[calculateSlot(key)]?.[0];
+  const node = client
+    .nodes('master')
+    .find(({ options }) => `${options.host}:${options.port}` === master);
+  return node && master ? { id: master, node } : undefined;
+}
