@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FeishuEmulator, type EmulatorUser } from '@feishu-auth/emulator';
-import { RedisTokenStore, type FeishuUserTokenRecord } from '@feishu-auth/nestjs';
-import { CookieJar } from './support/cookie-jar.helper.js';
+import type { FeishuUserTokenRecord, RedisTokenStore } from '@feishu-auth/nestjs';
+import type { CookieJar } from './support/cookie-jar.helper.js';
+import { get, signIn as signInOn, statuses, type Answer } from './support/instance-http.js';
 import {
   buildInstanceApp,
   startInstanceApp,
@@ -10,7 +11,7 @@ import {
   type InstanceApp,
 } from './support/instance-app.js';
 import { freePort } from './support/processes.helper.js';
-import { RedisServer } from './support/redis-server.js';
+import { CLUSTER, SINGLE_NODE, type StoreBackend } from './support/store-backends.js';
 
 /**
  * Four instances of test/fixtures/instance-app (separate Node processes) share one redis-server and
@@ -64,15 +65,9 @@ const USER_TOKEN_WAIT_FLOOR_MS = 60_000;
 const TENANT_TOKEN_KEY = `tenant:${APP.appId}:internal`;
 const REFRESH = 'token.v2.refresh_token';
 const TENANT = 'tenant_access_token.internal';
-const REQUEST_TIMEOUT_MS = 30_000;
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 let emulator: FeishuEmulator;
-let redis: RedisServer;
+let backend: StoreBackend;
 let store: RedisTokenStore;
 let instances: InstanceApp[] = [];
 /** The session of each signed-in user, by open id. */
@@ -94,34 +89,11 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-async function get(instance: InstanceApp, path: string, jar?: CookieJar): Promise<Answer> {
-  const response = await fetch(`${instance.url}${path}`, {
-    headers: jar ? { cookie: jar.header() } : {},
-    redirect: 'manual',
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  jar?.store(response);
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    body = { text };
-  }
-  return { status: response.status, body };
-}
-
 /** `count` concurrent requests, spread round-robin over `targets`. */
 function burst(count: number, path: string, jar?: CookieJar, targets = instances) {
   return Promise.all(
     Array.from({ length: count }, (_, index) => get(targets[index % targets.length], path, jar)),
   );
-}
-
-function statuses(answers: Answer[]): Record<number, number> {
-  const counts: Record<number, number> = {};
-  for (const { status } of answers) counts[status] = (counts[status] ?? 0) + 1;
-  return counts;
 }
 
 function distinct(answers: Answer[], field: string): unknown[] {
@@ -141,27 +113,8 @@ function calls(endpoint: string): number {
 }
 
 /** The whole login of `user` over HTTP: started on one instance, finished on another. */
-async function signIn(
-  user: EmulatorUser,
-  startOn = instances[0],
-  finishOn = instances[1],
-): Promise<CookieJar> {
-  const jar = new CookieJar();
-  const loginResponse = await fetch(`${startOn.url}/auth/feishu/login`, {
-    headers: { cookie: jar.header() },
-    redirect: 'manual',
-  });
-  jar.store(loginResponse);
-  expect(loginResponse.status).toBe(302);
-  const authorize = new URL(loginResponse.headers.get('location') ?? '');
-  authorize.searchParams.set('login_hint', user.openId);
-  const consent = await fetch(authorize, { redirect: 'manual' });
-  expect(consent.status).toBe(302);
-  const callback = new URL(consent.headers.get('location') ?? '');
-  const signedIn = await get(finishOn, `${callback.pathname}${callback.search}`, jar);
-  expect(signedIn.status).toBe(302);
-  expect(jar.has('feishu_session')).toBe(true);
-  return jar;
+function signIn(user: EmulatorUser, startOn = instances[0], finishOn = instances[1]) {
+  return signInOn(user, startOn, finishOn);
 }
 
 /** `TokenService.status().callerWaits`, summed over the instances. */
@@ -198,253 +151,276 @@ async function killMidRefresh(victim: InstanceApp, openId: string): Promise<Answ
   return pending;
 }
 
-beforeAll(async () => {
-  await buildInstanceApp();
-  redis = await RedisServer.start();
-  emulator = await FeishuEmulator.start({
-    tokenLifetimes: { appToken: APP_TOKEN_LIFETIME_SECONDS },
+/**
+ * The whole scenario runs on each deployment: one redis-server, and a Redis Cluster (where keys of
+ * one user live on one of three masters and the due index is spread over all of them).
+ */
+describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
+  beforeAll(async () => {
+    await buildInstanceApp();
+    backend = await setup.start();
+    emulator = await FeishuEmulator.start({
+      tokenLifetimes: { appToken: APP_TOKEN_LIFETIME_SECONDS },
+    });
+    store = backend.store;
+    const ports = await Promise.all(Array.from({ length: INSTANCES }, () => freePort()));
+    // One callback URL for all, as behind a load balancer; the test sends each step to any instance.
+    const redirectUri = `http://127.0.0.1:${ports[0]}/auth/feishu/callback`;
+    emulator.addRedirectUri(APP.appId, redirectUri);
+    instances = await Promise.all(
+      ports.map((port, index) =>
+        startInstanceApp(`instance-${index + 1}`, {
+          PORT: String(port),
+          FEISHU_OPEN_URL: emulator.url,
+          FEISHU_APP_ID: APP.appId,
+          FEISHU_APP_SECRET: APP.appSecret,
+          FEISHU_REDIRECT_URI: redirectUri,
+          SESSION_SECRET,
+          ...backend.env,
+          FEISHU_LOCK_LEASE_MS: String(LOCK_LEASE_MS),
+          // The lease must outlive one refresh request (the options refuse a timeout as long).
+          FEISHU_HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS),
+          FEISHU_APP_TOKEN_MARGIN_SECONDS: String(APP_TOKEN_MARGIN_SECONDS),
+          // No background renewal during the test: every refresh counted here is one a request caused.
+          FEISHU_REFRESH_INTERVAL_MS: String(3_600_000),
+        }),
+      ),
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(instances.map((instance) => instance.process.stop()));
+    await emulator?.close();
+    await backend?.stop();
   });
-  store = new RedisTokenStore({ url: redis.url });
-  const ports = await Promise.all(Array.from({ length: INSTANCES }, () => freePort()));
-  // One callback URL for all, as behind a load balancer; the test sends each step to any instance.
-  const redirectUri = `http://127.0.0.1:${ports[0]}/auth/feishu/callback`;
-  emulator.addRedirectUri(APP.appId, redirectUri);
-  instances = await Promise.all(
-    ports.map((port, index) =>
-      startInstanceApp(`instance-${index + 1}`, {
-        PORT: String(port),
-        FEISHU_OPEN_URL: emulator.url,
-        FEISHU_APP_ID: APP.appId,
-        FEISHU_APP_SECRET: APP.appSecret,
-        FEISHU_REDIRECT_URI: redirectUri,
-        SESSION_SECRET,
-        REDIS_URL: redis.url,
-        FEISHU_LOCK_LEASE_MS: String(LOCK_LEASE_MS),
-        // The lease must outlive one refresh request (the options refuse a timeout as long).
-        FEISHU_HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS),
-        FEISHU_APP_TOKEN_MARGIN_SECONDS: String(APP_TOKEN_MARGIN_SECONDS),
-        // No background renewal during the test: every refresh counted here is one a request caused.
-        FEISHU_REFRESH_INTERVAL_MS: String(3_600_000),
-      }),
-    ),
-  );
-}, 300_000);
 
-afterAll(async () => {
-  await Promise.allSettled(instances.map((instance) => instance.process.stop()));
-  await store?.close();
-  await emulator?.close();
-  await redis?.stop();
-});
+  describe('four instances sharing Redis and Feishu', () => {
+    it('answers 1,000 concurrent cold tenant-token requests on four instances with one fetch from Feishu', () =>
+      withInstanceOutput(instances, async () => {
+        expect(await store.getToken(TENANT_TOKEN_KEY)).toBeUndefined();
+        emulator.resetStats();
 
-describe('four instances sharing Redis and Feishu', () => {
-  it('serves 400 concurrent requests the stored user token while exactly one refresh runs behind them', () =>
-    withInstanceOutput(instances, async () => {
-      const [, , user] = colleagues();
-      const jar = await signIn(user);
-      const before = await userRecord(user.openId);
-      await expireUserToken(user.openId, dueSoon());
-      // Every instance holds the tenant token in memory, so a wait could only be the user token's.
-      await burst(INSTANCES, '/tenant-token');
-      const waitsBefore = await callerWaits();
-      emulator.resetStats();
+        const answers = await burst(1_000, '/tenant-token');
 
-      const answers = await burst(400, '/me', jar);
+        expect(statuses(answers)).toEqual({ 200: 1_000 });
+        expect(distinct(answers, 'tenantToken')).toHaveLength(1);
+        expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
+        expect(calls(TENANT)).toBe(1);
+      }));
 
-      expect(statuses(answers)).toEqual({ 200: 400 });
-      // Nobody waited: each answer carries the stored token, or the new one once it landed.
-      expect(await callerWaits()).toBe(waitsBefore);
-      expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
-      let after = before;
-      await until('the refreshed user token in the store', async () => {
-        after = await userRecord(user.openId);
-        return after.accessToken !== before.accessToken;
-      });
-      expect(after.refreshToken).not.toBe(before.refreshToken);
-      expect(
-        distinct(answers, 'userToken').filter(
-          (token) =>
-            token !== fingerprint(before.accessToken) && token !== fingerprint(after.accessToken),
-        ),
-      ).toEqual([]);
-      expect(distinct(answers, 'userToken')).toContain(fingerprint(before.accessToken));
-      const next = await burst(INSTANCES * 10, '/me', jar);
-      expect(distinct(next, 'userToken')).toEqual([fingerprint(after.accessToken)]);
-      expect(calls(REFRESH)).toBe(1);
-    }));
+    it('serves 400 concurrent requests the stored user token while exactly one refresh runs behind them', () =>
+      withInstanceOutput(instances, async () => {
+        const [, , user] = colleagues();
+        const jar = await signIn(user);
+        const before = await userRecord(user.openId);
+        await expireUserToken(user.openId, dueSoon());
+        // Every instance holds the tenant token in memory, so a wait could only be the user token's.
+        await burst(INSTANCES, '/tenant-token');
+        const waitsBefore = await callerWaits();
+        emulator.resetStats();
 
-  it('serves 400 concurrent requests for a user whose token is about to expire with exactly one refresh', () =>
-    withInstanceOutput(instances, async () => {
-      const [user] = colleagues();
-      const jar = await signIn(user);
-      jars.set(user.openId, jar);
-      const before = await userRecord(user.openId);
-      await expireUserToken(user.openId, aboutToExpire());
-      emulator.resetStats();
+        const answers = await burst(400, '/me', jar);
 
-      const answers = await burst(400, '/me', jar);
-
-      expect(statuses(answers)).toEqual({ 200: 400 });
-      expect(calls(REFRESH)).toBe(1);
-      const after = await userRecord(user.openId);
-      expect(after.refreshToken).not.toBe(before.refreshToken);
-      // Every answer carries the one new token, whichever instance served it.
-      expect(distinct(answers, 'userToken')).toHaveLength(1);
-      expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
-      expect(distinct(answers, 'openId')).toEqual([user.openId]);
-    }));
-
-  it('serves 400 concurrent requests while the tenant token is due with exactly one renewal', () =>
-    withInstanceOutput(instances, async () => {
-      // Every instance holds the current tenant token in memory.
-      await burst(INSTANCES, '/tenant-token');
-      const current = await store.getToken(TENANT_TOKEN_KEY);
-      if (!current) throw new Error('no stored tenant token');
-      if (current.expiresAt - Date.now() <= DUE_BEFORE_EXPIRY_MS) {
-        throw new Error('the stored tenant token is already due: the earlier tests took too long');
-      }
-      // The burst starts once every instance counts the token as due: any request of it renews.
-      await sleep(current.expiresAt - DUE_BEFORE_EXPIRY_MS - Date.now());
-      emulator.resetStats();
-
-      const answers = await burst(400, '/tenant-token');
-
-      expect(statuses(answers)).toEqual({ 200: 400 });
-      // Callers got the still-valid token at once; the renewal runs behind them, and lands before
-      // the old token expires (its lock lease is shorter than what the margin leaves).
-      let renewed = current;
-      await until(
-        'the renewed tenant token in the store',
-        async () => {
-          renewed = (await store.getToken(TENANT_TOKEN_KEY)) ?? current;
-          return renewed.token !== current.token;
-        },
-        Math.max(0, current.expiresAt - Date.now()) + LOCK_LEASE_MS,
-      );
-      expect(calls(TENANT)).toBe(1);
-      // The other instances take the renewed token from the store, without asking Feishu again.
-      const renewedFingerprint = fingerprint(renewed.token);
-      let round: Answer[] = [];
-      await until('every instance to serve the renewed tenant token', async () => {
-        round = await burst(INSTANCES, '/tenant-token');
-        return round.every((answer) => answer.body.tenantToken === renewedFingerprint);
-      });
-      expect(statuses(round)).toEqual({ 200: INSTANCES });
-      expect(calls(TENANT)).toBe(1);
-    }));
-
-  it('keeps a user signed in through 50 expiry cycles, each refreshed exactly once', () =>
-    withInstanceOutput(instances, async () => {
-      const [, user] = colleagues();
-      const jar = await signIn(user);
-      emulator.resetStats();
-      const unauthorized: number[] = [];
-      const refreshesPerCycle: number[] = [];
-      const seenTokens = new Set<unknown>();
-
-      for (let cycle = 1; cycle <= 50; cycle++) {
-        const refreshesBefore = calls(REFRESH);
-        await expireUserToken(user.openId, aboutToExpire());
-        const answers = await burst(40, '/me', jar);
-        unauthorized.push(answers.filter((answer) => answer.status === 401).length);
-        expect(statuses(answers)).toEqual({ 200: 40 });
-        refreshesPerCycle.push(calls(REFRESH) - refreshesBefore);
-        for (const token of distinct(answers, 'userToken')) seenTokens.add(token);
-      }
-
-      expect(unauthorized.reduce((sum, count) => sum + count, 0)).toBe(0);
-      expect(refreshesPerCycle).toEqual(Array.from({ length: 50 }, () => 1));
-      expect(seenTokens.size).toBe(50);
-      expect((await get(instances[3], '/me', jar)).status).toBe(200);
-    }));
-
-  it('answers 503 while Redis is down, keeps every process alive, and recovers when it is back', () =>
-    withInstanceOutput(instances, async () => {
-      const [, , user] = colleagues();
-      const jar = await signIn(user);
-      expect(statuses(await burst(8, '/me', jar))).toEqual({ 200: 8 });
-
-      await redis.stopProcess();
-      const down = await burst(20, '/me', jar);
-      const loginWhileDown = await burst(INSTANCES, '/auth/feishu/login');
-
-      expect(statuses(down)).toEqual({ 503: 20 });
-      for (const { body } of down) {
-        expect(body).toEqual({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: 'The token store is unavailable.',
+        expect(statuses(answers)).toEqual({ 200: 400 });
+        // Nobody waited: each answer carries the stored token, or the new one once it landed.
+        expect(await callerWaits()).toBe(waitsBefore);
+        expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
+        let after = before;
+        await until('the refreshed user token in the store', async () => {
+          after = await userRecord(user.openId);
+          return after.accessToken !== before.accessToken;
         });
-      }
-      // Nothing is stored before the callback: logins start while Redis is down.
-      expect(statuses(loginWhileDown)).toEqual({ 302: INSTANCES });
-      expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
+        expect(after.refreshToken).not.toBe(before.refreshToken);
+        expect(
+          distinct(answers, 'userToken').filter(
+            (token) =>
+              token !== fingerprint(before.accessToken) && token !== fingerprint(after.accessToken),
+          ),
+        ).toEqual([]);
+        expect(distinct(answers, 'userToken')).toContain(fingerprint(before.accessToken));
+        const next = await burst(INSTANCES * 10, '/me', jar);
+        expect(distinct(next, 'userToken')).toEqual([fingerprint(after.accessToken)]);
+        expect(calls(REFRESH)).toBe(1);
+      }));
 
-      await redis.startProcess();
-      // The restarted redis-server starts empty (no persistence): the session is gone, so a plain 401.
-      let after: Answer[] = [];
-      await until('every instance to reach Redis again', async () => {
-        after = await burst(INSTANCES, '/me', jar);
-        return after.every((answer) => answer.status !== 503);
-      });
-      expect(statuses(after)).toEqual({ 401: INSTANCES });
-      expect(after[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
-      const again = await signIn(user, instances[2], instances[3]);
-      expect(statuses(await burst(8, '/me', again))).toEqual({ 200: 8 });
-      expect(statuses(await burst(INSTANCES, '/tenant-token'))).toEqual({ 200: INSTANCES });
-      expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
-    }));
-});
+    it('serves 400 concurrent requests for a user whose token is about to expire with exactly one refresh', () =>
+      withInstanceOutput(instances, async () => {
+        const [user] = colleagues();
+        const jar = await signIn(user);
+        jars.set(user.openId, jar);
+        const before = await userRecord(user.openId);
+        await expireUserToken(user.openId, aboutToExpire());
+        emulator.resetStats();
 
-describe('an instance killed (SIGKILL) while it holds a user refresh lock', () => {
-  it('lets the others finish the refresh once the lease has run out, when Feishu never processed the dead one', () =>
-    withInstanceOutput(instances, async () => {
-      const [, user] = colleagues();
-      const victim = instances[3];
-      const survivors = instances.slice(0, 3);
-      jars.set(user.openId, await signIn(user));
-      const before = await userRecord(user.openId);
-      await expireUserToken(user.openId, Date.now() - 1_000);
-      emulator.resetStats();
-      // The victim's refresh hangs at Feishu, then its connection is cut unanswered: never applied.
-      emulator.failNext({ endpoint: REFRESH, delayMs: 1_000, resetConnection: true });
+        const answers = await burst(400, '/me', jar);
 
-      const victimAnswer = await killMidRefresh(victim, user.openId);
-      const answers = await burst(30, '/me', jars.get(user.openId), survivors);
+        expect(statuses(answers)).toEqual({ 200: 400 });
+        expect(calls(REFRESH)).toBe(1);
+        const after = await userRecord(user.openId);
+        expect(after.refreshToken).not.toBe(before.refreshToken);
+        // Every answer carries the one new token, whichever instance served it.
+        expect(distinct(answers, 'userToken')).toHaveLength(1);
+        expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
+        expect(distinct(answers, 'openId')).toEqual([user.openId]);
+      }));
 
-      expect(victimAnswer).toBe('no answer');
-      expect(statuses(answers)).toEqual({ 200: 30 });
-      // One refresh from the dead instance (not applied), one from the survivor that took over.
-      expect(calls(REFRESH)).toBe(2);
-      const after = await userRecord(user.openId);
-      expect(after.refreshToken).not.toBe(before.refreshToken);
-      expect(distinct(answers, 'userToken')).toHaveLength(1);
-      expect(survivors.map((instance) => instance.alive())).toEqual([true, true, true]);
-    }));
+    it('serves 400 concurrent requests while the tenant token is due with exactly one renewal', () =>
+      withInstanceOutput(instances, async () => {
+        // Every instance holds the current tenant token in memory.
+        await burst(INSTANCES, '/tenant-token');
+        const current = await store.getToken(TENANT_TOKEN_KEY);
+        if (!current) throw new Error('no stored tenant token');
+        if (current.expiresAt - Date.now() <= DUE_BEFORE_EXPIRY_MS) {
+          throw new Error(
+            'the stored tenant token is already due: the earlier tests took too long',
+          );
+        }
+        // The burst starts once every instance counts the token as due: any request of it renews.
+        await sleep(current.expiresAt - DUE_BEFORE_EXPIRY_MS - Date.now());
+        emulator.resetStats();
 
-  it("loses exactly that user's refresh token when Feishu rotated it after the holder died: one re-login", () =>
-    withInstanceOutput(instances, async () => {
-      const [user] = colleagues();
-      const victim = instances[2];
-      const survivors = instances.slice(0, 2);
-      jars.set(user.openId, await signIn(user, survivors[0], survivors[1]));
-      await expireUserToken(user.openId, Date.now() - 1_000);
-      emulator.resetStats();
-      // Feishu receives the victim's refresh, is slow, and applies it after the victim is dead: the
-      // new refresh token is sent to a closed socket and the stored one is now retired.
-      emulator.failNext({ endpoint: REFRESH, delayMs: 1_000 });
+        const answers = await burst(400, '/tenant-token');
 
-      expect(await killMidRefresh(victim, user.openId)).toBe('no answer');
-      const answers = await burst(20, '/me', jars.get(user.openId), survivors);
+        expect(statuses(answers)).toEqual({ 200: 400 });
+        // Callers got the still-valid token at once; the renewal runs behind them, and lands before
+        // the old token expires (its lock lease is shorter than what the margin leaves).
+        let renewed = current;
+        await until(
+          'the renewed tenant token in the store',
+          async () => {
+            renewed = (await store.getToken(TENANT_TOKEN_KEY)) ?? current;
+            return renewed.token !== current.token;
+          },
+          Math.max(0, current.expiresAt - Date.now()) + LOCK_LEASE_MS,
+        );
+        expect(calls(TENANT)).toBe(1);
+        // The other instances take the renewed token from the store, without asking Feishu again.
+        const renewedFingerprint = fingerprint(renewed.token);
+        let round: Answer[] = [];
+        await until('every instance to serve the renewed tenant token', async () => {
+          round = await burst(INSTANCES, '/tenant-token');
+          return round.every((answer) => answer.body.tenantToken === renewedFingerprint);
+        });
+        expect(statuses(round)).toEqual({ 200: INSTANCES });
+        expect(calls(TENANT)).toBe(1);
+      }));
 
-      // The survivor's refresh with the retired token is refused (20064): the user must sign in again.
-      expect(calls(REFRESH)).toBe(2);
-      expect(statuses(answers)).toEqual({ 401: 20 });
-      expect(answers[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
-      expect(await store.getUserToken(APP.appId, user.openId)).toBeUndefined();
-      // One user lost one refresh token; nothing else is affected, and signing in again works.
-      const again = await signIn(user, survivors[0], survivors[1]);
-      expect(statuses(await burst(10, '/me', again, survivors))).toEqual({ 200: 10 });
-      expect(survivors.map((instance) => instance.alive())).toEqual([true, true]);
-    }));
+    it('keeps a user signed in through 50 expiry cycles, each refreshed exactly once', () =>
+      withInstanceOutput(instances, async () => {
+        const [, user] = colleagues();
+        const jar = await signIn(user);
+        emulator.resetStats();
+        const unauthorized: number[] = [];
+        const refreshesPerCycle: number[] = [];
+        const seenTokens = new Set<unknown>();
+
+        for (let cycle = 1; cycle <= 50; cycle++) {
+          const refreshesBefore = calls(REFRESH);
+          await expireUserToken(user.openId, aboutToExpire());
+          const answers = await burst(40, '/me', jar);
+          unauthorized.push(answers.filter((answer) => answer.status === 401).length);
+          expect(statuses(answers)).toEqual({ 200: 40 });
+          refreshesPerCycle.push(calls(REFRESH) - refreshesBefore);
+          for (const token of distinct(answers, 'userToken')) seenTokens.add(token);
+        }
+
+        expect(unauthorized.reduce((sum, count) => sum + count, 0)).toBe(0);
+        expect(refreshesPerCycle).toEqual(Array.from({ length: 50 }, () => 1));
+        expect(seenTokens.size).toBe(50);
+        expect((await get(instances[3], '/me', jar)).status).toBe(200);
+      }));
+
+    // A whole cluster going down is the single node's case; a master failing is the failover spec's.
+    if (setup === SINGLE_NODE) {
+      it('answers 503 while Redis is down, keeps every process alive, and recovers when it is back', () =>
+        withInstanceOutput(instances, async () => {
+          const [, , user] = colleagues();
+          const jar = await signIn(user);
+          expect(statuses(await burst(8, '/me', jar))).toEqual({ 200: 8 });
+
+          await backend.outage!.stop();
+          const down = await burst(20, '/me', jar);
+          const loginWhileDown = await burst(INSTANCES, '/auth/feishu/login');
+
+          expect(statuses(down)).toEqual({ 503: 20 });
+          for (const { body } of down) {
+            expect(body).toEqual({
+              statusCode: 503,
+              error: 'Service Unavailable',
+              message: 'The token store is unavailable.',
+            });
+          }
+          // Nothing is stored before the callback: logins start while Redis is down.
+          expect(statuses(loginWhileDown)).toEqual({ 302: INSTANCES });
+          expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
+
+          await backend.outage!.start();
+          // The restarted redis-server starts empty (no persistence): the session is gone, so a plain 401.
+          let after: Answer[] = [];
+          await until('every instance to reach Redis again', async () => {
+            after = await burst(INSTANCES, '/me', jar);
+            return after.every((answer) => answer.status !== 503);
+          });
+          expect(statuses(after)).toEqual({ 401: INSTANCES });
+          expect(after[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
+          const again = await signIn(user, instances[2], instances[3]);
+          expect(statuses(await burst(8, '/me', again))).toEqual({ 200: 8 });
+          expect(statuses(await burst(INSTANCES, '/tenant-token'))).toEqual({ 200: INSTANCES });
+          expect(instances.map((instance) => instance.alive())).toEqual([true, true, true, true]);
+        }));
+    }
+  });
+
+  describe('an instance killed (SIGKILL) while it holds a user refresh lock', () => {
+    it('lets the others finish the refresh once the lease has run out, when Feishu never processed the dead one', () =>
+      withInstanceOutput(instances, async () => {
+        const [, user] = colleagues();
+        const victim = instances[3];
+        const survivors = instances.slice(0, 3);
+        jars.set(user.openId, await signIn(user));
+        const before = await userRecord(user.openId);
+        await expireUserToken(user.openId, Date.now() - 1_000);
+        emulator.resetStats();
+        // The victim's refresh hangs at Feishu, then its connection is cut unanswered: never applied.
+        emulator.failNext({ endpoint: REFRESH, delayMs: 1_000, resetConnection: true });
+
+        const victimAnswer = await killMidRefresh(victim, user.openId);
+        const answers = await burst(30, '/me', jars.get(user.openId), survivors);
+
+        expect(victimAnswer).toBe('no answer');
+        expect(statuses(answers)).toEqual({ 200: 30 });
+        // One refresh from the dead instance (not applied), one from the survivor that took over.
+        expect(calls(REFRESH)).toBe(2);
+        const after = await userRecord(user.openId);
+        expect(after.refreshToken).not.toBe(before.refreshToken);
+        expect(distinct(answers, 'userToken')).toHaveLength(1);
+        expect(survivors.map((instance) => instance.alive())).toEqual([true, true, true]);
+      }));
+
+    it("loses exactly that user's refresh token when Feishu rotated it after the holder died: one re-login", () =>
+      withInstanceOutput(instances, async () => {
+        const [user] = colleagues();
+        const victim = instances[2];
+        const survivors = instances.slice(0, 2);
+        jars.set(user.openId, await signIn(user, survivors[0], survivors[1]));
+        await expireUserToken(user.openId, Date.now() - 1_000);
+        emulator.resetStats();
+        // Feishu receives the victim's refresh, is slow, and applies it after the victim is dead: the
+        // new refresh token is sent to a closed socket and the stored one is now retired.
+        emulator.failNext({ endpoint: REFRESH, delayMs: 1_000 });
+
+        expect(await killMidRefresh(victim, user.openId)).toBe('no answer');
+        const answers = await burst(20, '/me', jars.get(user.openId), survivors);
+
+        // The survivor's refresh with the retired token is refused (20064): the user must sign in again.
+        expect(calls(REFRESH)).toBe(2);
+        expect(statuses(answers)).toEqual({ 401: 20 });
+        expect(answers[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
+        expect(await store.getUserToken(APP.appId, user.openId)).toBeUndefined();
+        // One user lost one refresh token; nothing else is affected, and signing in again works.
+        const again = await signIn(user, survivors[0], survivors[1]);
+        expect(statuses(await burst(10, '/me', again, survivors))).toEqual({ 200: 10 });
+        expect(survivors.map((instance) => instance.alive())).toEqual([true, true]);
+      }));
+  });
 });
