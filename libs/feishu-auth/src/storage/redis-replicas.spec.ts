@@ -3,7 +3,7 @@ import { REPLICA_RECHECK_MS, ReplicaTracker, replicasInRole } from './redis-repl
 import type { RedisTokenStoreClient } from './redis-token-store.client.js';
 
 describe('replicasInRole', () => {
-  it.each<[string, unknown[], number]>([
+  it.each<[string, unknown[], number | undefined]>([
     ['a master without replicas', ['master', 0, []], 0],
     ['a master with one online replica', ['master', 3129, [['127.0.0.1', '9001', '3129']]], 1],
     [
@@ -18,8 +18,8 @@ describe('replicasInRole', () => {
       ],
       2,
     ],
-    ['a replica', ['slave', '127.0.0.1', 9000, 'connected', 3167], 0],
-    ['a sentinel', ['sentinel', ['mymaster']], 0],
+    ['a replica (a former master)', ['slave', '127.0.0.1', 9000, 'connected', 3167], undefined],
+    ['a sentinel', ['sentinel', ['mymaster']], undefined],
   ])('should count %s', (_label, reply, expected) => {
     expect(replicasInRole(reply)).toBe(expected);
   });
@@ -62,6 +62,18 @@ describe('ReplicaTracker on a single node', () => {
     await tracker.replicasFor(redis, 'k');
     tracker.forget(redis, 'k');
 
+    expect(await tracker.replicasFor(redis, 'k')).toBe(0);
+    expect(roles()).toBe(2);
+  });
+
+  it('should assume a replica, and ask again next time, when the node it asked is no master any more', async () => {
+    const tracker = new ReplicaTracker(() => 0);
+    const { client: redis, roles } = client([
+      ['slave', '127.0.0.1', 9000, 'connected', 1],
+      ['master', 0, []],
+    ]);
+
+    expect(await tracker.replicasFor(redis, 'k')).toBe(1);
     expect(await tracker.replicasFor(redis, 'k')).toBe(0);
     expect(roles()).toBe(2);
   });

@@ -10,9 +10,12 @@ type Master = Pick<RedisTokenStoreNode, 'role'>;
  */
 export const REPLICA_RECHECK_MS = 1000;
 
-/** The replicas `ROLE` lists on a master: online ones only (Redis skips those still syncing). */
-export function replicasInRole(reply: readonly unknown[]): number {
-  if (reply[0] !== 'master') return 0;
+/**
+ * The replicas `ROLE` lists on a master: online ones only (Redis skips those still syncing).
+ * `undefined` when the node is no master (any more): the client's slot table is out of date.
+ */
+export function replicasInRole(reply: readonly unknown[]): number | undefined {
+  if (reply[0] !== 'master') return undefined;
   return Array.isArray(reply[2]) ? reply[2].length : 0;
 }
 
@@ -30,7 +33,7 @@ interface Known {
  */
 export class ReplicaTracker {
   private readonly known = new Map<string, Known>();
-  private readonly probing = new Map<string, Promise<number>>();
+  private readonly probing = new Map<string, Promise<number | undefined>>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -42,7 +45,12 @@ export class ReplicaTracker {
     const { id, node } = master;
     const known = this.known.get(id);
     if (known && this.clock() - known.checkedAt < REPLICA_RECHECK_MS) return known.replicas;
-    return this.probe(id, node);
+    const replicas = await this.probe(id, node);
+    if (replicas !== undefined) return replicas;
+    // Asked a former master (a failover the slot table has not caught up with): assume a replica,
+    // so the write is followed by a WAIT, which reports if nobody acknowledges.
+    client.refreshSlotsCache?.();
+    return 1;
   }
 
   /** After a `WAIT` nobody acknowledged, or a lost connection: ask again on the next write. */
@@ -56,14 +64,14 @@ export class ReplicaTracker {
     this.known.clear();
   }
 
-  private probe(id: string, node: Master): Promise<number> {
+  private probe(id: string, node: Master): Promise<number | undefined> {
     const pending = this.probing.get(id);
     if (pending) return pending;
     const probe = node
       .role()
       .then((reply) => {
         const replicas = replicasInRole(reply);
-        this.known.set(id, { replicas, checkedAt: this.clock() });
+        if (replicas !== undefined) this.known.set(id, { replicas, checkedAt: this.clock() });
         return replicas;
       })
       .finally(() => this.probing.delete(id));

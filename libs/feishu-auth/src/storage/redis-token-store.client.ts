@@ -41,6 +41,11 @@ export interface RedisTokenStoreClient {
   readonly slots?: readonly (readonly string[] | undefined)[];
   /** On a `Cluster`: its masters' connections. */
   nodes?(role: 'master'): RedisTokenStoreNode[];
+  /**
+   * On a `Cluster`: reads the slot table again. ioredis does it by itself after a redirection,
+   * except for a pipeline whose commands did not all fail alike (a `SET` moved, its `WAIT` run).
+   */
+  refreshSlotsCache?(): void;
   role(): Promise<unknown[]>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<unknown>;

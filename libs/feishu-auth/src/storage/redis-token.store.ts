@@ -314,6 +314,9 @@ export class RedisTokenStore implements FeishuTokenStore {
     const failure = written?.[0] ?? waited?.[0] ?? (replies ? undefined : new Error('no reply'));
     if (failure) {
       this.replicas.forget(redis, key);
+      // The slot moved (a failover): the next attempt must go to the new master.
+      if (/^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN)\b/.test(describe(failure)))
+        redis.refreshSlotsCache?.();
       throw failure;
     }
     const acknowledged = Number(waited?.[1]);
