@@ -49,6 +49,8 @@ const LARK = 'test/lark-client.e2e-spec.ts';
 const HEALTH = 'test/health.e2e-spec.ts';
 const CLIENT_CREDENTIALS = 'test/tenant-token-client-credentials.e2e-spec.ts';
 const KIT = 'test/testing-kit.e2e-spec.ts';
+const CLUSTER_STORE = 'test/redis-cluster-token-store.integration-spec.ts';
+const RENEWAL = 'libs/feishu-auth/src/services/renewal-policy.spec.ts';
 
 const LEAK_TEST =
   'should have written no token, refresh token, app secret or cookie value to any log in the flows above';
@@ -375,6 +377,58 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: REDIS,
             test: 'should serve a due token while Redis refuses the write of its background refresh, report that failure, and ask for login once Feishu refuses the lost refresh token',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Redis replicas and failover',
+    intro:
+      'On a real local Redis Cluster (3 masters, 1 replica each) and on one redis-server with and ' +
+      'without a replica.',
+    cases: [
+      {
+        id: 'R3',
+        case: 'No replica confirms a user’s new tokens within `replicaAckTimeoutMs`',
+        expected:
+          'The tokens stay on the master and are served; the event is reported (`setUserToken` resolves `{ replicated: false }`, `status().unreplicatedWrites`, a warning without tokens).',
+        testedBy: [
+          {
+            file: CLUSTER_STORE,
+            test: 'should keep the tokens on the master and answer replicated: false when no replica confirms in time',
+          },
+          {
+            file: RENEWAL,
+            test: 'should serve rotated tokens no replica confirmed, and count them in status().unreplicatedWrites',
+          },
+        ],
+      },
+      {
+        id: 'R4',
+        case: 'The store refuses the write of rotated tokens for a moment (a failover under way)',
+        expected:
+          'Written again every 100 ms while half the lock lease is left; served once stored; no failure reported, one refresh at Feishu.',
+        testedBy: [
+          {
+            file: RENEWAL,
+            test: 'should store rotated tokens the store refused twice (a failover) by trying again while it holds the lock',
+          },
+        ],
+      },
+      {
+        id: 'R5',
+        case: 'A single node, or a Cluster, without replicas',
+        expected:
+          'No `WAIT` is sent: one `SET` per write, at most one `ROLE` per master per second (`INFO commandstats`).',
+        testedBy: [
+          {
+            file: REDIS_STORE,
+            test: "should send no WAIT for a user's tokens to a Redis without replicas, and at most one ROLE a second",
+          },
+          {
+            file: CLUSTER_STORE,
+            test: 'should send no WAIT and at most one ROLE per master on a cluster without replicas',
           },
         ],
       },
