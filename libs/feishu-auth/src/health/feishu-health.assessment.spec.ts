@@ -18,6 +18,7 @@ function inputs(overrides: {
       proactiveRefreshes: 0,
       failures: {},
       callerWaits: 0,
+      unreplicatedWrites: 0,
       schedulerRunning: true,
       schedulerTicks: 1,
       lastSchedulerTickAt: NOW - 1_000,
