@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { REPLICA_RECHECK_MS, ReplicaTracker, replicasInRole } from './redis-replicas.js';
+import {
+  REPLICA_MEMORY_MS,
+  REPLICA_RECHECK_MS,
+  ReplicaTracker,
+  replicasInRole,
+} from './redis-replicas.js';
 import type { RedisTokenStoreClient } from './redis-token-store.client.js';
 
 describe('replicasInRole', () => {
@@ -39,31 +44,46 @@ describe('ReplicaTracker on a single node', () => {
     let now = 0;
     const tracker = new ReplicaTracker(() => now);
     const { client: redis, roles } = client([
-      ['master', 0, [['h', '1', '0']]],
       ['master', 0, []],
+      ['master', 0, [['h', '1', '0']]],
     ]);
 
-    expect(await tracker.replicasFor(redis, 'k1')).toBe(1);
+    expect(await tracker.replicasFor(redis, 'k1')).toBe(0);
     now += REPLICA_RECHECK_MS - 1;
-    expect(await tracker.replicasFor(redis, 'k2')).toBe(1);
+    expect(await tracker.replicasFor(redis, 'k2')).toBe(0);
     expect(roles()).toBe(1);
     now += 1;
-    expect(await tracker.replicasFor(redis, 'k1')).toBe(0);
+    expect(await tracker.replicasFor(redis, 'k1')).toBe(1);
     expect(roles()).toBe(2);
   });
 
   it('should ask again at once after forget (a WAIT nobody acknowledged)', async () => {
     const tracker = new ReplicaTracker(() => 0);
     const { client: redis, roles } = client([
+      ['master', 0, []],
+      ['master', 0, [['h', '1', '0']]],
+    ]);
+
+    expect(await tracker.replicasFor(redis, 'k')).toBe(0);
+    tracker.forget(redis, 'k');
+
+    expect(await tracker.replicasFor(redis, 'k')).toBe(1);
+    expect(roles()).toBe(2);
+  });
+
+  it('should still count a replica whose link dropped, until none was seen for REPLICA_MEMORY_MS', async () => {
+    let now = 0;
+    const tracker = new ReplicaTracker(() => now);
+    const { client: redis } = client([
       ['master', 0, [['h', '1', '0']]],
       ['master', 0, []],
     ]);
 
-    await tracker.replicasFor(redis, 'k');
-    tracker.forget(redis, 'k');
-
+    expect(await tracker.replicasFor(redis, 'k')).toBe(1);
+    now += REPLICA_MEMORY_MS - 1;
+    expect(await tracker.replicasFor(redis, 'k')).toBe(1);
+    now += REPLICA_RECHECK_MS; // asked again: no replica for longer than REPLICA_MEMORY_MS
     expect(await tracker.replicasFor(redis, 'k')).toBe(0);
-    expect(roles()).toBe(2);
   });
 
   it('should assume a replica, and ask again next time, when the node it asked is no master any more', async () => {

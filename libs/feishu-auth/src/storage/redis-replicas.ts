@@ -11,6 +11,14 @@ type Master = Pick<RedisTokenStoreNode, 'role'>;
 export const REPLICA_RECHECK_MS = 1000;
 
 /**
+ * A master seen with a replica within this time still counts as having one when `ROLE` lists
+ * none: a replica whose link just dropped (a network blip, a restart) is exactly when a write is
+ * at risk, so the write still waits, and is reported when nobody acknowledges it. After this long
+ * without a replica (one removed for good) the master counts as having none.
+ */
+export const REPLICA_MEMORY_MS = 60_000;
+
+/**
  * The replicas `ROLE` lists on a master: online ones only (Redis skips those still syncing).
  * `undefined` when the node is no master (any more): the client's slot table is out of date.
  */
@@ -22,6 +30,8 @@ export function replicasInRole(reply: readonly unknown[]): number | undefined {
 interface Known {
   replicas: number;
   checkedAt: number;
+  /** When `ROLE` last listed a replica on this master. */
+  replicaSeenAt?: number;
 }
 
 /**
@@ -37,7 +47,10 @@ export class ReplicaTracker {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  /** The online replicas of `key`'s master, from the cache when it is fresh. */
+  /**
+   * The replicas of `key`'s master, from the cache when it is fresh: those online, or 1 when one was
+   * online within `REPLICA_MEMORY_MS`.
+   */
   async replicasFor(client: RedisTokenStoreClient, key: string): Promise<number> {
     const master = masterOf(client, key);
     // Not in the slot table (it is being refreshed): assume a replica; a WAIT nobody answers says.
@@ -56,7 +69,8 @@ export class ReplicaTracker {
   /** After a `WAIT` nobody acknowledged, or a lost connection: ask again on the next write. */
   forget(client: RedisTokenStoreClient, key: string): void {
     const master = masterOf(client, key);
-    if (master) this.known.delete(master.id);
+    const known = master && this.known.get(master.id);
+    if (known) known.checkedAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Everything (the client reconnected: with Sentinel, maybe to another master). */
@@ -70,8 +84,13 @@ export class ReplicaTracker {
     const probe = node
       .role()
       .then((reply) => {
-        const replicas = replicasInRole(reply);
-        if (replicas !== undefined) this.known.set(id, { replicas, checkedAt: this.clock() });
+        const online = replicasInRole(reply);
+        if (online === undefined) return undefined;
+        const now = this.clock();
+        const replicaSeenAt = online > 0 ? now : this.known.get(id)?.replicaSeenAt;
+        const recently = replicaSeenAt !== undefined && now - replicaSeenAt < REPLICA_MEMORY_MS;
+        const replicas = online > 0 ? online : recently ? 1 : 0;
+        this.known.set(id, { replicas, checkedAt: now, replicaSeenAt });
         return replicas;
       })
       .finally(() => this.probing.delete(id));
