@@ -9,6 +9,7 @@ const cluster = new Cluster(
     { host: '10.0.0.12', port: 6379 },
   ],
   {
+    slotsRefreshInterval: 5000, // learn of replicas that joined (the store waits for them)
     redisOptions: {
       commandTimeout: 2000,
       autoResendUnfulfilledCommands: false,

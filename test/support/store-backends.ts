@@ -22,6 +22,8 @@ export interface StoreBackendSetup {
 /** An ioredis `Cluster` client as docs/stores.md configures one (and as the instance app does). */
 export function clusterClient(cluster: RedisCluster): Cluster {
   const client = new Cluster(cluster.startupNodes, {
+    // The slot table (and the replicas it lists) read again every second.
+    slotsRefreshInterval: 1000,
     redisOptions: {
       commandTimeout: 2000,
       autoResendUnfulfilledCommands: false,

@@ -38,8 +38,9 @@ interface Known {
  * Knows, cheaply, whether the master that holds a key has replicas: one `ROLE` per master and per
  * `REPLICA_RECHECK_MS`, sent only when a write asks, never on the write path of a deployment
  * without replicas more often than that. On a Cluster the key's master is found in the client's
- * slot table (which ioredis updates after a failover); otherwise the client's own connection is
- * the master (with Sentinel, ioredis connects to the current one).
+ * slot table (which ioredis updates after a failover, and every `slotsRefreshInterval`), and the
+ * replicas it lists count without asking; otherwise the client's own connection is the master
+ * (with Sentinel, ioredis connects to the current one).
  */
 export class ReplicaTracker {
   private readonly known = new Map<string, Known>();
@@ -55,6 +56,9 @@ export class ReplicaTracker {
     const master = masterOf(client, key);
     // Not in the slot table (it is being refreshed): assume a replica; a WAIT nobody answers says.
     if (!master) return 1;
+    // The Cluster's own view (CLUSTER SLOTS leaves out failed nodes): a listed replica whose link
+    // is down right now still deserves the WAIT.
+    if (master.listed > 0) return master.listed;
     const { id, node } = master;
     const known = this.known.get(id);
     if (known && this.clock() - known.checkedAt < REPLICA_RECHECK_MS) return known.replicas;
@@ -103,11 +107,13 @@ export class ReplicaTracker {
 function masterOf(
   client: RedisTokenStoreClient,
   key: string,
-): { id: string; node: Master } | undefined {
-  if (!client.isCluster || !client.slots || !client.nodes) return { id: 'single', node: client };
-  const master = client.slots[calculateSlot(key)]?.[0];
+): { id: string; node: Master; listed: number } | undefined {
+  if (!client.isCluster || !client.slots || !client.nodes) {
+    return { id: 'single', node: client, listed: 0 };
+  }
+  const [master, ...replicas] = client.slots[calculateSlot(key)] ?? [];
   const node = client
     .nodes('master')
     .find(({ options }) => `${options.host}:${options.port}` === master);
-  return node && master ? { id: master, node } : undefined;
+  return node && master ? { id: master, node, listed: replicas.length } : undefined;
 }
