@@ -23,6 +23,7 @@ function clusterClient(cluster: RedisCluster): Cluster {
 function record(openId: string): FeishuUserTokenRecord {
   const now = Date.now();
   return {
+    appId: 'cli_a',
     openId,
     tenantKey: 'tk',
     accessToken: `a-${randomUUID()}`,
@@ -96,15 +97,15 @@ describe('RedisTokenStore on a Redis Cluster', () => {
   it("should confirm a user's tokens on a replica (WAIT 1) before setUserToken resolves", async () => {
     const store = new RedisTokenStore({ client: clusterClient(replicated), keyPrefix: 'ack:' });
     const written = record('ou_ack');
-    await store.getUserToken('ou_ack'); // connected before the counters are reset
+    await store.getUserToken('cli_a', 'ou_ack'); // connected before the counters are reset
     await resetStats(replicated);
 
     expect(await store.setUserToken(written, 3600)).toEqual({ replicated: true });
 
-    const { master, replicas } = await replicated.ownersOf('ack:user:ou_ack');
+    const { master, replicas } = await replicated.ownersOf('ack:user:cli_a:ou_ack');
     expect(
       await replicated.on(replicas[0]!, (redis) =>
-        redis.call('READONLY').then(() => redis.get('ack:user:ou_ack')),
+        redis.call('READONLY').then(() => redis.get('ack:user:cli_a:ou_ack')),
       ),
     ).toBe(JSON.stringify(written));
     expect(await calls(replicated, 'wait')).toBe(1);
@@ -123,19 +124,19 @@ describe('RedisTokenStore on a Redis Cluster', () => {
     });
     const written = record('ou_late');
     await store.setUserToken(record('ou_late'), 3600);
-    const { replicas } = await replicated.ownersOf('late:user:ou_late');
+    const { replicas } = await replicated.ownersOf('late:user:cli_a:ou_late');
     // The replica stops reading its master's stream for a second.
     const asleep = replicated.on(replicas[0]!, (redis) => redis.call('DEBUG', 'SLEEP', '1'));
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect(await store.setUserToken(written, 3600)).toEqual({ replicated: false });
-    expect(await store.getUserToken('ou_late')).toEqual(written);
+    expect(await store.getUserToken('cli_a', 'ou_late')).toEqual(written);
     await asleep;
   });
 
   it('should send no WAIT and at most one ROLE per master on a cluster without replicas', async () => {
     const store = new RedisTokenStore({ client: clusterClient(bare), keyPrefix: 'bare:' });
-    await store.getUserToken('ou_0');
+    await store.getUserToken('cli_a', 'ou_0');
     await resetStats(bare);
 
     for (let index = 0; index < 30; index++) {

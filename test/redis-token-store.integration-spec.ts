@@ -62,6 +62,7 @@ async function eventually<T>(read: () => Promise<T>, timeoutMs = 15_000): Promis
 function userRecord(openId: string) {
   const now = Date.now();
   return {
+    appId: 'cli_a',
     openId,
     tenantKey: 'tk',
     accessToken: `a-${openId}`,
@@ -275,7 +276,7 @@ describe('RedisTokenStore', () => {
         const written = userRecord('ou_1');
 
         expect(await store.setUserToken(written, 60)).toEqual({ replicated: true });
-        expect(await replicaAdmin.get('primary:user:ou_1')).toBe(JSON.stringify(written));
+        expect(await replicaAdmin.get('primary:user:cli_a:ou_1')).toBe(JSON.stringify(written));
         expect(await admin.info('commandstats')).toMatch(/cmdstat_wait:calls=1,/);
       } finally {
         replicaAdmin.disconnect();

@@ -244,15 +244,17 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
       const store = new WriteRefusingStore({ clock: () => now });
       const tokens = await start({}, store);
       const { openId, accessToken } = await signIn(tokens);
-      const before = await store.getUserToken(openId);
+      const before = await store.getUserToken(SELF_BUILT.appId, openId);
       store.refuseUserTokenWrites(2);
       now += 7_200_000 - 30_000; // 30 s left: the caller waits for the refresh
 
       const renewed = await tokens.getUserAccessToken(openId);
 
       expect(renewed).not.toBe(accessToken);
-      expect((await store.getUserToken(openId))?.accessToken).toBe(renewed);
-      expect((await store.getUserToken(openId))?.refreshToken).not.toBe(before?.refreshToken);
+      expect((await store.getUserToken(SELF_BUILT.appId, openId))?.accessToken).toBe(renewed);
+      expect((await store.getUserToken(SELF_BUILT.appId, openId))?.refreshToken).not.toBe(
+        before?.refreshToken,
+      );
       expect(calls(REFRESH)).toBe(1);
       expect(failures).toEqual([]);
       expect(tokens.status().refreshes.user).toBe(1);
@@ -269,7 +271,7 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
       const renewed = await tokens.getUserAccessToken(openId);
 
       expect(renewed).not.toBe(accessToken);
-      expect((await store.getUserToken(openId))?.accessToken).toBe(renewed);
+      expect((await store.getUserToken(SELF_BUILT.appId, openId))?.accessToken).toBe(renewed);
       expect(tokens.status()).toMatchObject({
         unreplicatedWrites: 1,
         lastUnreplicatedWriteAt: now,
