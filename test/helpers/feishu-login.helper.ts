@@ -10,6 +10,7 @@ import {
   UseGuards,
   type INestApplication,
   type LoggerService,
+  type Type,
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Request, Response } from 'express';
@@ -122,6 +123,8 @@ export interface TestAppOptions {
   logger?: LoggerService;
   /** Default `'express'`. */
   platform?: HttpPlatform;
+  /** Controllers of the test's own, beside the DESIGN.md ones. */
+  controllers?: Type[];
 }
 
 export function moduleOptions(
@@ -142,7 +145,7 @@ export function moduleOptions(
 export async function createTestApp(options: TestAppOptions): Promise<INestApplication> {
   @Module({
     imports: [FeishuAuthModule.forRoot(moduleOptions(options.emulator, options.overrides))],
-    controllers: [AuthController, ReturnToController, MeController],
+    controllers: [AuthController, ReturnToController, MeController, ...(options.controllers ?? [])],
   })
   class TestAppModule {}
 

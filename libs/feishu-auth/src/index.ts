@@ -70,6 +70,7 @@ export type {
 export { EncryptingTokenStore } from './storage/encrypting-token.store.js';
 export { FeishuStrategy, type FeishuLoginResult } from './strategies/feishu.strategy.js';
 export { FeishuSessionService } from './session/feishu-session.service.js';
+export { type FeishuSessionReference } from './session/session-reference.cache.js';
 export {
   FeishuSignInService,
   type FeishuSessionTransport,

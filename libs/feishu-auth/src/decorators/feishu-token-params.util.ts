@@ -23,11 +23,14 @@ export function requireTokenForHandler(kind: FeishuTokenParamKind): ParameterDec
   };
 }
 
-// Resolved tokens live beside the request, not on it, so logging the request never prints them.
-const resolvedTokens = new WeakMap<object, Partial<Record<FeishuTokenParamKind, string>>>();
+/** The tokens resolved for one request, by kind. */
+export type FeishuResolvedTokens = Partial<Record<FeishuTokenParamKind, string>>;
 
-export function setResolvedToken(request: object, kind: FeishuTokenParamKind, token: string): void {
-  resolvedTokens.set(request, { ...resolvedTokens.get(request), [kind]: token });
+// Resolved tokens live beside the request, not on it, so logging the request never prints them.
+const resolvedTokens = new WeakMap<object, FeishuResolvedTokens>();
+
+export function setResolvedTokens(request: object, tokens: FeishuResolvedTokens): void {
+  resolvedTokens.set(request, tokens);
 }
 
 export function getResolvedToken(request: object, kind: FeishuTokenParamKind): string | undefined {

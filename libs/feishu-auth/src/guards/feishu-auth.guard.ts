@@ -25,7 +25,8 @@ import { TokenService } from '../services/token.service.js';
 import { FeishuSessionService } from '../session/feishu-session.service.js';
 import {
   FEISHU_TOKEN_PARAMS,
-  setResolvedToken,
+  setResolvedTokens,
+  type FeishuResolvedTokens,
   type FeishuTokenParamKind,
 } from '../decorators/feishu-token-params.util.js';
 import { AUTH_REFUSAL_REASONS, feishuUnauthorizedException } from './feishu-auth-guard.messages.js';
@@ -44,6 +45,12 @@ const REJECTED_TOKEN_KINDS: ReadonlySet<FeishuApiError['kind']> = new Set([
   'reauth',
   'request',
 ]);
+
+/** Who is let in, and the user's token when it was read alongside the session. */
+interface Admission {
+  auth: FeishuAuthContext;
+  userToken?: Promise<string>;
+}
 
 /**
  * Lets a request in with the session cookie set by `FeishuLoginGuard` / `FeishuCodeGuard`, the
@@ -82,26 +89,44 @@ export class FeishuAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { request, response } = httpExchange(context);
+    const kinds = this.reflector.get<FeishuTokenParamKind[] | undefined>(
+      FEISHU_TOKEN_PARAMS,
+      context.getHandler(),
+    );
     try {
-      const auth = await this.authenticate(request);
-      request.feishu = auth;
-      request.user = auth.profile;
-      await this.resolveTokens(context, request, auth);
+      const admission = await this.authenticate(request, kinds?.includes('user') === true);
+      request.feishu = admission.auth;
+      request.user = admission.auth.profile;
+      // Only for handlers whose parameters use the token decorators; others pay nothing.
+      if (kinds !== undefined) {
+        setResolvedTokens(request, await this.resolveTokens(kinds, admission));
+      }
       return true;
     } catch (error) {
       throw await this.refusal(error, request, response);
     }
   }
 
-  private async authenticate(request: FeishuHttpRequest): Promise<FeishuAuthContext> {
+  private async authenticate(
+    request: FeishuHttpRequest,
+    wantsUserToken: boolean,
+  ): Promise<Admission> {
     // A session token is the library's own credential: it wins over an Authorization header the
     // client may send for other purposes, and is never mistaken for a Feishu token.
     const hasSessionToken = this.sessions.hasSessionHeader(request);
     const authorization = requestHeader(request, 'authorization');
     if (!hasSessionToken && this.options.bearer.enabled && authorization !== undefined) {
-      return this.authenticateBearer(authorization);
+      return { auth: await this.authenticateBearer(authorization) };
     }
-    const session = await this.sessions.get(request);
+    const reference = this.sessions.reference(request);
+    // A session's user never changes: once this instance has read the session, the user's token is
+    // read alongside it, so a remote store costs one round trip instead of two. It is used only if
+    // the session turns out valid (its failure is then the request's); otherwise dropped.
+    const knownOpenId = wantsUserToken ? reference?.openId : undefined;
+    const userToken =
+      knownOpenId === undefined ? undefined : this.tokens.getUserAccessToken(knownOpenId);
+    void userToken?.catch(() => undefined);
+    const session = await this.sessions.getByReference(reference);
     if (session === undefined) {
       throw this.unauthorized(
         hasSessionToken
@@ -112,10 +137,13 @@ export class FeishuAuthGuard implements CanActivate {
       );
     }
     return {
-      profile: session.profile,
-      openId: session.openId,
-      tenantKey: session.profile.tenantKey,
-      mode: 'session',
+      auth: {
+        profile: session.profile,
+        openId: session.openId,
+        tenantKey: session.profile.tenantKey,
+        mode: 'session',
+      },
+      userToken: session.openId === knownOpenId ? userToken : undefined,
     };
   }
 
@@ -168,29 +196,23 @@ export class FeishuAuthGuard implements CanActivate {
     }
   }
 
-  /** Only for handlers whose parameters use the token decorators; others pay nothing. */
   private async resolveTokens(
-    context: ExecutionContext,
-    request: FeishuAuthenticatedRequest<FeishuHttpRequest>,
-    auth: FeishuAuthContext,
-  ): Promise<void> {
-    const kinds = this.reflector.get<FeishuTokenParamKind[] | undefined>(
-      FEISHU_TOKEN_PARAMS,
-      context.getHandler(),
-    );
-    if (kinds === undefined) {
-      return;
-    }
-    await Promise.all(
-      kinds.map(async (kind) => setResolvedToken(request, kind, await this.tokenFor(kind, auth))),
-    );
+    kinds: readonly FeishuTokenParamKind[],
+    admission: Admission,
+  ): Promise<FeishuResolvedTokens> {
+    const values = await Promise.all(kinds.map((kind) => this.tokenFor(kind, admission)));
+    const resolved: FeishuResolvedTokens = {};
+    kinds.forEach((kind, index) => {
+      resolved[kind] = values[index];
+    });
+    return resolved;
   }
 
-  private tokenFor(kind: FeishuTokenParamKind, auth: FeishuAuthContext): Promise<string> {
+  private tokenFor(kind: FeishuTokenParamKind, { auth, userToken }: Admission): Promise<string> {
     if (kind === 'user') {
       return auth.bearerToken !== undefined
         ? Promise.resolve(auth.bearerToken)
-        : this.tokens.getUserAccessToken(auth.openId);
+        : (userToken ?? this.tokens.getUserAccessToken(auth.openId));
     }
     return this.tokens.getTenantAccessToken(
       this.options.appType === 'store' ? auth.tenantKey : undefined,

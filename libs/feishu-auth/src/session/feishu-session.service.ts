@@ -21,10 +21,10 @@ import {
   appendSetCookie,
   randomId,
   signValue,
-  unsignValue,
   type FeishuCookieAttributes,
   type FeishuSignedPurpose,
 } from './feishu-cookie.util.js';
+import { SessionReferenceCache, type FeishuSessionReference } from './session-reference.cache.js';
 
 /** Longest cookie or header value worth unsigning: a 43-char id plus its signature, with room to spare. */
 const MAX_SESSION_REFERENCE_LENGTH = 512;
@@ -41,6 +41,7 @@ const MAX_SESSION_REFERENCE_LENGTH = 512;
 export class FeishuSessionService {
   private readonly secrets: readonly string[];
   private readonly attributes: FeishuCookieAttributes;
+  private readonly references: Record<FeishuSignedPurpose, SessionReferenceCache>;
 
   constructor(
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
@@ -49,6 +50,10 @@ export class FeishuSessionService {
   ) {
     this.secrets = options.session.secrets;
     this.attributes = sessionCookieAttributes(options);
+    this.references = {
+      'session-cookie': new SessionReferenceCache(this.secrets, 'session-cookie'),
+      'session-token': new SessionReferenceCache(this.secrets, 'session-token'),
+    };
   }
 
   /**
@@ -61,7 +66,7 @@ export class FeishuSessionService {
     response: FeishuHttpResponse,
     profile: FeishuProfile,
   ): Promise<FeishuSessionRecord> {
-    await this.endSession(this.readCookieSessionId(request));
+    await this.endSession(this.readCookieReference(request)?.id);
     const ttlSeconds = this.options.session.ttlSeconds;
     const record = await this.startSession(profile, ttlSeconds);
     appendSetCookie(
@@ -83,7 +88,7 @@ export class FeishuSessionService {
     request: FeishuHttpRequest,
     profile: FeishuProfile,
   ): Promise<FeishuSessionToken> {
-    await this.endSession(this.readHeaderSessionId(request));
+    await this.endSession(this.readHeaderReference(request)?.id);
     const ttlSeconds = this.options.session.tokenTtlSeconds;
     const record = await this.startSession(profile, ttlSeconds);
     return {
@@ -97,21 +102,40 @@ export class FeishuSessionService {
    * The request's session (from `X-Feishu-Session` when sent, else the cookie), or `undefined`
    * when that is absent, tampered, expired or unknown.
    */
-  async get(request: FeishuHttpRequest): Promise<FeishuSessionRecord | undefined> {
-    const id = this.readSessionId(request);
-    if (id === undefined) {
+  get(request: FeishuHttpRequest): Promise<FeishuSessionRecord | undefined> {
+    return this.getByReference(this.reference(request));
+  }
+
+  /**
+   * The verified session reference the request carries (`X-Feishu-Session` when sent, else the
+   * cookie), without reading the store: its `openId` is known once this instance has read that
+   * session, so a guard may read the user's tokens in parallel with the session itself.
+   */
+  reference(request: FeishuHttpRequest): FeishuSessionReference | undefined {
+    // The header wins: a client that sends it means it, whatever cookies its web view holds.
+    return this.hasSessionHeader(request)
+      ? this.readHeaderReference(request)
+      : this.readCookieReference(request);
+  }
+
+  /** The session `reference` names, or `undefined` when there is none, or it expired or ended. */
+  async getByReference(
+    reference: FeishuSessionReference | undefined,
+  ): Promise<FeishuSessionRecord | undefined> {
+    if (reference === undefined) {
       return undefined;
     }
-    const record = await this.store.getSession(id);
+    const record = await this.store.getSession(reference.id);
     if (record === undefined || record.expiresAt <= this.options.clock()) {
       return undefined;
     }
+    reference.openId = record.openId;
     return record;
   }
 
   /** Ends the session: deletes it, clears the cookie and forgets the user's stored tokens. */
   async logout(request: FeishuHttpRequest, response: FeishuHttpResponse): Promise<void> {
-    const id = this.readSessionId(request);
+    const id = this.reference(request)?.id;
     if (id !== undefined) {
       const record = await this.store.getSession(id);
       await this.store.deleteSession(id);
@@ -159,28 +183,25 @@ export class FeishuSessionService {
     }
   }
 
-  /** The header wins: a client that sends it means it, whatever cookies its web view holds. */
-  private readSessionId(request: FeishuHttpRequest): string | undefined {
-    return this.hasSessionHeader(request)
-      ? this.readHeaderSessionId(request)
-      : this.readCookieSessionId(request);
+  private readHeaderReference(request: FeishuHttpRequest): FeishuSessionReference | undefined {
+    return this.verifyReference(requestHeader(request, FEISHU_SESSION_HEADER), 'session-token');
   }
 
-  private readHeaderSessionId(request: FeishuHttpRequest): string | undefined {
-    const signed = requestHeader(request, FEISHU_SESSION_HEADER);
-    return signed === undefined ? undefined : this.unsignReference(signed, 'session-token');
+  private readCookieReference(request: FeishuHttpRequest): FeishuSessionReference | undefined {
+    return this.verifyReference(
+      requestCookie(request, this.options.session.cookieName),
+      'session-cookie',
+    );
   }
 
-  private readCookieSessionId(request: FeishuHttpRequest): string | undefined {
-    const signed = requestCookie(request, this.options.session.cookieName);
-    return signed === undefined ? undefined : this.unsignReference(signed, 'session-cookie');
-  }
-
-  private unsignReference(signed: string, purpose: FeishuSignedPurpose): string | undefined {
-    if (signed.length > MAX_SESSION_REFERENCE_LENGTH) {
+  private verifyReference(
+    signed: string | undefined,
+    purpose: FeishuSignedPurpose,
+  ): FeishuSessionReference | undefined {
+    if (signed === undefined || signed.length > MAX_SESSION_REFERENCE_LENGTH) {
       return undefined;
     }
-    return unsignValue(signed, this.secrets, purpose);
+    return this.references[purpose].verify(signed);
   }
 }
 

@@ -66,11 +66,11 @@ export class InMemoryTokenStore implements FeishuTokenStore {
   }
 
   async getToken(key: string): Promise<FeishuCachedToken | undefined> {
-    return copyIfPresent(this.tokens.get(key));
+    return copyIfPresent(this.tokens.get(key), copyFlat);
   }
 
   async setToken(key: string, value: FeishuCachedToken): Promise<void> {
-    this.putWithTtl(this.tokens, key, copy(value), value.expiresAt - this.clock());
+    this.putWithTtl(this.tokens, key, copyFlat(value), value.expiresAt - this.clock());
   }
 
   async deleteToken(key: string, onlyIfToken?: string): Promise<void> {
@@ -87,12 +87,12 @@ export class InMemoryTokenStore implements FeishuTokenStore {
   }
 
   async getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined> {
-    return copyIfPresent(this.users.get(userKey(appId, openId)));
+    return copyIfPresent(this.users.get(userKey(appId, openId)), copyFlat);
   }
 
   async setUserToken(record: FeishuUserTokenRecord, ttlSeconds: number): Promise<void> {
     const key = userKey(record.appId, record.openId);
-    this.putWithTtl(this.users, key, copy(record), ttlSeconds * 1000);
+    this.putWithTtl(this.users, key, copyFlat(record), ttlSeconds * 1000);
   }
 
   async deleteUserToken(appId: string, openId: string): Promise<void> {
@@ -100,11 +100,11 @@ export class InMemoryTokenStore implements FeishuTokenStore {
   }
 
   async getSession(id: string): Promise<FeishuSessionRecord | undefined> {
-    return copyIfPresent(this.sessions.get(id));
+    return copyIfPresent(this.sessions.get(id), copySession);
   }
 
   async setSession(record: FeishuSessionRecord, ttlSeconds: number): Promise<void> {
-    this.putWithTtl(this.sessions, record.id, copy(record), ttlSeconds * 1000);
+    this.putWithTtl(this.sessions, record.id, copySession(record), ttlSeconds * 1000);
   }
 
   async deleteSession(id: string): Promise<void> {
@@ -178,11 +178,19 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
-/** Callers get and give copies, as from a remote store: mutating one never changes what is stored. */
-function copy<V>(value: V): V {
-  return structuredClone(value);
+/**
+ * Callers get and give copies, as from a remote store: mutating one never changes what is stored.
+ * The records are flat objects of strings and numbers (a session's profile is one level down), so a
+ * spread copies them whole at a fraction of `structuredClone`'s cost on every read.
+ */
+function copyFlat<V extends object>(value: V): V {
+  return { ...value };
 }
 
-function copyIfPresent<V>(value: V | undefined): V | undefined {
+function copySession(record: FeishuSessionRecord): FeishuSessionRecord {
+  return { ...record, profile: { ...record.profile } };
+}
+
+function copyIfPresent<V>(value: V | undefined, copy: (value: V) => V): V | undefined {
   return value === undefined ? undefined : copy(value);
 }

@@ -300,6 +300,18 @@ export function describeTokenStoreContract(
         expect(await store.getSession('sid-2')).toBeUndefined();
       });
 
+      it("should not let a caller change a stored session's profile by mutating one it wrote or read", async () => {
+        const session = sessionRecord(harness.now(), 'sid-1', 'ou_1');
+        const written = { ...session, profile: { ...session.profile } };
+        await store.setSession(written, 3600);
+        written.profile.name = 'mutated-after-write';
+
+        const read = await store.getSession('sid-1');
+        read!.profile.name = 'mutated-after-read';
+
+        expect(await store.getSession('sid-1')).toEqual(session);
+      });
+
       it('should let another instance read a session one instance wrote', async () => {
         const session = sessionRecord(harness.now(), 'sid-1', 'ou_1');
         await store.setSession(session, 3600);
