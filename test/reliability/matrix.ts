@@ -51,6 +51,8 @@ const CLIENT_CREDENTIALS = 'test/tenant-token-client-credentials.e2e-spec.ts';
 const KIT = 'test/testing-kit.e2e-spec.ts';
 const CLUSTER_STORE = 'test/redis-cluster-token-store.integration-spec.ts';
 const RENEWAL = 'libs/feishu-auth/src/services/renewal-policy.spec.ts';
+const CONSISTENCY = 'test/session-consistency.e2e-spec.ts';
+const REFERENCE_UNIT = 'libs/feishu-auth/src/session/session-reference.cache.spec.ts';
 
 const LEAK_TEST =
   'should have written no token, refresh token, app secret or cookie value to any log in the flows above';
@@ -713,6 +715,50 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: ATTACKS,
             test: 'should leave control characters in a header to Node, which answers 400, and keep serving',
+          },
+        ],
+      },
+      {
+        id: 'B9',
+        case: 'Forged session reference after the genuine one was verified (cache of verified references)',
+        expected:
+          '401: only the exact strings a secret verified are remembered, per purpose; any other string gets the full HMAC check.',
+        testedBy: [
+          {
+            file: REFERENCE_UNIT,
+            test: 'should still refuse forgeries of a reference it already verified',
+          },
+          {
+            file: REFERENCE_UNIT,
+            test: 'should not accept a value verified for one purpose as a value of the other',
+          },
+        ],
+      },
+      {
+        id: 'B10',
+        case: 'Logout on one instance, the same cookie on another (shared store)',
+        expected:
+          '401 on every instance from the next request (bound 0 s); the user token read alongside the ended session is dropped, never served.',
+        testedBy: [
+          {
+            file: CONSISTENCY,
+            test: 'should refuse a session on every instance within the logout bound once it was logged out on one',
+          },
+          {
+            file: CONSISTENCY,
+            test: 'should not serve the token read alongside a session that has ended',
+          },
+        ],
+      },
+      {
+        id: 'B11',
+        case: 'User token rotated by one instance while another serves the same user',
+        expected:
+          'The other instance serves the new token from the moment it is stored, never the old one.',
+        testedBy: [
+          {
+            file: CONSISTENCY,
+            test: 'should never serve a user token on another instance once its rotation is stored',
           },
         ],
       },
