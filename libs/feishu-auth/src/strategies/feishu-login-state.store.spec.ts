@@ -207,7 +207,11 @@ describe('FeishuLoginStateStore', () => {
     await expect(verify(`${COOKIE}=s%3Aforged.signature`, handle)).resolves.toMatchObject({
       info: { reason: 'state_browser_mismatch' },
     });
-    const altered = cookie.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+    // A character in the middle of the sealed value: the last one may carry only padding bits,
+    // which base64url decoding ignores, so flipping it would not always change the bytes.
+    const valueStart = cookie.indexOf('=') + 1;
+    const middle = valueStart + Math.floor((cookie.length - valueStart) / 2);
+    const altered = `${cookie.slice(0, middle)}${cookie[middle] === 'A' ? 'B' : 'A'}${cookie.slice(middle + 1)}`;
     await expect(verify(altered, handle)).resolves.toMatchObject({
       info: { reason: 'state_browser_mismatch' },
     });
