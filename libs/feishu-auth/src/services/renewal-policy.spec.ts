@@ -106,16 +106,21 @@ describe('renewal policy (emulator, shared hand-moved clock)', () => {
     return emulator.stats()[endpoint] ?? 0;
   }
 
-  /** Lets background work that talks to the emulator (real sockets) finish. */
+  /**
+   * Lets background work that talks to the emulator (real sockets) finish: the emulator's counts
+   * must stay the same over several polls, since one quiet poll can fall between two calls of a
+   * refresh on a loaded machine.
+   */
   async function settle(): Promise<void> {
-    let before = -1;
-    let after = JSON.stringify(emulator.stats());
-    while (before !== after.length) {
-      before = after.length;
+    const quietPollsNeeded = 5;
+    let quietPolls = 0;
+    let before = JSON.stringify(emulator.stats());
+    while (quietPolls < quietPollsNeeded) {
       await new Promise((resolve) => setTimeout(resolve, 30));
-      after = JSON.stringify(emulator.stats());
+      const after = JSON.stringify(emulator.stats());
+      quietPolls = after === before ? quietPolls + 1 : 0;
+      before = after;
     }
-    await new Promise((resolve) => setTimeout(resolve, 30));
   }
 
   async function signIn(tokens: TokenService): Promise<{ openId: string; accessToken: string }> {
