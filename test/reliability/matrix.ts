@@ -50,6 +50,7 @@ const HEALTH = 'test/health.e2e-spec.ts';
 const CLIENT_CREDENTIALS = 'test/tenant-token-client-credentials.e2e-spec.ts';
 const KIT = 'test/testing-kit.e2e-spec.ts';
 const CLUSTER_STORE = 'test/redis-cluster-token-store.integration-spec.ts';
+const FAILOVER = 'test/redis-cluster-failover.integration-spec.ts';
 const RENEWAL = 'libs/feishu-auth/src/services/renewal-policy.spec.ts';
 const CONSISTENCY = 'test/session-consistency.e2e-spec.ts';
 const REFERENCE_UNIT = 'libs/feishu-auth/src/session/session-reference.cache.spec.ts';
@@ -387,9 +388,35 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
   {
     title: 'Redis replicas and failover',
     intro:
-      'On a real local Redis Cluster (3 masters, 1 replica each) and on one redis-server with and ' +
-      'without a replica.',
+      'On a real local Redis Cluster (3 masters, 1 replica each, cluster-node-timeout 1 s) under four ' +
+      'instance processes, and on one redis-server with and without a replica. The master holding a ' +
+      'user’s record is killed (SIGKILL) right after it took the rotated refresh token and before its ' +
+      'replica had it (the replica is frozen with `DEBUG SLEEP` and its link cut, as a slow link would).',
     cases: [
+      {
+        id: 'R1',
+        case: 'A master dies right after it took a user’s rotated refresh token, before its replica has it (20 failovers, refreshes in flight)',
+        expected:
+          'The `WAIT 1` after the write fails with the connection; the library, still holding the rotated tokens and the refresh lock, writes them again on the promoted replica. Requests get 503 for at most cluster-node-timeout + 5 s, then 200; 0 users signed out, no 500, no process exit.',
+        testedBy: [
+          {
+            file: FAILOVER,
+            test: 'keeps the user signed in through 20 failovers: 503 only within the failover window, no 500, no process exit',
+          },
+        ],
+      },
+      {
+        id: 'R2',
+        case: 'The same failovers with `waitForReplica: false` (unsafe)',
+        expected:
+          'The promoted replica brings back the retired refresh token: Feishu refuses it (20064) and the user must sign in again: the loss the `WAIT` prevents.',
+        testedBy: [
+          {
+            file: FAILOVER,
+            test: 'signs the user out in failovers without the WAIT step (waitForReplica: false, unsafe)',
+          },
+        ],
+      },
       {
         id: 'R3',
         case: 'No replica confirms a user’s new tokens within `replicaAckTimeoutMs`',
