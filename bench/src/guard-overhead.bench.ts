@@ -216,7 +216,11 @@ export async function guardOverhead(redis: RedisServer): Promise<Section> {
         "sizes, the same answer) without the guard. CPU: the app process's `process.cpuUsage()` " +
         "(user + system) over the round, divided by the requests; the guard's cost is the difference " +
         'of the two routes, far less noisy on a shared machine than the req/s ratio. Redis commands ' +
-        "per request: `INFO commandstats` calls over the round (the scheduler's ticks included).",
+        "per request: `INFO commandstats` calls over the round (the scheduler's ticks included). " +
+        'On Redis the two per request are the session and the user token record, sent together (one ' +
+        'round trip, test/session-consistency.e2e-spec.ts counts it); the tenant token comes from ' +
+        'process memory. Logout is refused on every instance from the next request (bound 0 s) and a ' +
+        'rotated user token is served from the moment it is stored (same test file).',
       table: {
         head: [
           'platform',
