@@ -54,6 +54,8 @@ const FAILOVER = 'test/redis-cluster-failover.integration-spec.ts';
 const RENEWAL = 'libs/feishu-auth/src/services/renewal-policy.spec.ts';
 const CONSISTENCY = 'test/session-consistency.e2e-spec.ts';
 const REFERENCE_UNIT = 'libs/feishu-auth/src/session/session-reference.cache.spec.ts';
+const STRANGERS = 'test/stranger-budget.e2e-spec.ts';
+const BUCKET_UNIT = 'libs/feishu-auth/src/utils/token-bucket.spec.ts';
 
 const LEAK_TEST =
   'should have written no token, refresh token, app secret or cookie value to any log in the flows above';
@@ -876,6 +878,34 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: CONTRACT,
             test: 'should keep the records of two apps with the same open_id apart',
+          },
+        ],
+      },
+      {
+        id: 'N5',
+        case: '2,000 junk Bearer tokens, or 2,000 junk in-app codes, from one client address; one refused token sent again and again',
+        expected:
+          'Each costs a Feishu call (`user_info`, the token endpoint with the app secret) only within the client’s `strangerBudget` (100 at once, 60 a minute): at most 200 reach Feishu (measured: 100), the rest get 429 JSON with `Retry-After`, the same on Express and Fastify. A refused token is remembered by hash and asked about once. In the same second another client’s token refresh (never budgeted) and in-app login succeed; a client’s successful sign-ins give their calls back.',
+        testedBy: [
+          {
+            file: STRANGERS,
+            test: 'should let 2,000 junk Bearer tokens from one client reach Feishu at most 200 times, while another client refreshes and signs in',
+          },
+          {
+            file: STRANGERS,
+            test: 'should let 2,000 junk in-app codes from one client reach Feishu at most 200 times, while another client refreshes and signs in',
+          },
+          {
+            file: STRANGERS,
+            test: 'should ask Feishu once about a Bearer token it refused, however often it is sent',
+          },
+          {
+            file: STRANGERS,
+            test: 'should give a real sign-in its budget back, so a client signing in often is never refused',
+          },
+          {
+            file: BUCKET_UNIT,
+            test: 'should grant exactly burst tokens at one instant, then refuse',
           },
         ],
       },

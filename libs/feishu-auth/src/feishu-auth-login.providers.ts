@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
 import { FeishuCodeGuard } from './guards/feishu-code.guard.js';
 import { FeishuLoginGuard } from './guards/feishu-login.guard.js';
+import { FeishuStrangerBudget } from './guards/feishu-stranger.budget.js';
 import { FeishuSessionService } from './session/feishu-session.service.js';
 import { FeishuSignInService } from './session/feishu-sign-in.service.js';
 import { FeishuStrategy } from './strategies/feishu.strategy.js';
@@ -11,6 +12,7 @@ export const FEISHU_AUTH_LOGIN_PROVIDERS: Provider[] = [
   FeishuStrategy,
   FeishuSessionService,
   FeishuSignInService,
+  FeishuStrangerBudget,
   FeishuLoginGuard,
   FeishuCodeGuard,
   FeishuAuthGuard,
@@ -21,6 +23,7 @@ export const FEISHU_AUTH_LOGIN_EXPORTS = [
   FeishuStrategy,
   FeishuSessionService,
   FeishuSignInService,
+  FeishuStrangerBudget,
   FeishuLoginGuard,
   FeishuCodeGuard,
   FeishuAuthGuard,

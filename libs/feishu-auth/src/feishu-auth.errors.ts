@@ -140,3 +140,20 @@ export class FeishuEventRejectedError extends Error {
     this.name = 'FeishuEventRejectedError';
   }
 }
+
+/**
+ * A client spent its budget of unauthenticated work that reaches Feishu (`strangerBudget`:
+ * validating unknown Bearer tokens, exchanging in-app codes). Answered as 429 with `Retry-After`.
+ *
+ * @publicApi
+ */
+export class FeishuBudgetExceededError extends Error {
+  constructor(
+    message: string,
+    /** When the client may try again, in ms. */
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'FeishuBudgetExceededError';
+  }
+}

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import {
   FeishuApiError,
   FeishuAppTicketUnavailableError,
+  FeishuBudgetExceededError,
   FeishuConfigError,
   FeishuReauthRequiredError,
   FeishuStoreUnavailableError,
@@ -15,7 +16,8 @@ export interface FeishuHttpExceptionOptions {
 
 /**
  * Maps any error met while talking to Feishu or the token store to the Nest `HttpException` a
- * client should see: 401 when the user must sign in again, 502 for a Feishu error, 503 when Feishu
+ * client should see: 401 when the user must sign in again, 429 when a client spent its
+ * `strangerBudget`, 502 for a Feishu error, 503 when Feishu
  * or the store is unavailable or rate limited, 504 on timeout. Unknown errors are returned as they
  * are (Nest answers 500 for them). The body carries no token.
  *
@@ -35,6 +37,9 @@ export function toFeishuHttpException(
       'The token store is unavailable.',
       error,
     );
+  }
+  if (error instanceof FeishuBudgetExceededError) {
+    return exception(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests', error.message, error);
   }
   if (error instanceof FeishuAppTicketUnavailableError) {
     return exception(HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', error.message, error);

@@ -44,6 +44,7 @@ describe('resolveFeishuAuthOptions', () => {
       ttlSeconds: 604800,
       tokenTtlSeconds: 7200,
     });
+    expect(resolved.strangerBudget).toEqual({ burst: 100, perMinute: 60, maxClients: 10000 });
     expect(resolved.http).toEqual({
       timeoutMs: 10000,
       retries: 2,
@@ -128,6 +129,21 @@ describe('resolveFeishuAuthOptions', () => {
       'http.retries',
       { http: { retries: 1.5 } },
       /"http.retries" must be an integer between 0 and 10/,
+    ],
+    [
+      'strangerBudget.burst',
+      { strangerBudget: { burst: 0 } },
+      /"strangerBudget.burst" must be an integer >= 1/,
+    ],
+    [
+      'strangerBudget.perMinute',
+      { strangerBudget: { perMinute: 0.5 } },
+      /"strangerBudget.perMinute" must be an integer >= 1/,
+    ],
+    [
+      'strangerBudget.maxClients',
+      { strangerBudget: { maxClients: -1 } },
+      /"strangerBudget.maxClients" must be an integer >= 1/,
     ],
     [
       'refresh.maxRefreshesPerSecond',

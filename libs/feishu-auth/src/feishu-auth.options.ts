@@ -4,6 +4,7 @@ import type {
   FeishuAuthModuleOptions,
   FeishuDomain,
   FeishuEncryptionOptions,
+  FeishuStrangerBudgetOptions,
   FeishuTenantTokenOptions,
   FeishuTokenEndpoint,
   FeishuTokenRefreshEvent,
@@ -52,6 +53,7 @@ export interface ResolvedFeishuAuthOptions {
   tenantToken: Required<FeishuTenantTokenOptions>;
   pkce: boolean;
   bearer: { enabled: boolean; cacheTtlSeconds: number };
+  strangerBudget: Required<FeishuStrangerBudgetOptions>;
   http: { timeoutMs: number; retries: number; retryBaseDelayMs: number; retryMaxDelayMs: number };
   refresh: {
     intervalMs: number;
@@ -78,6 +80,10 @@ const BRANDS: Record<'feishu' | 'lark', FeishuBaseUrls> = {
 const DEFAULT_SESSION_TTL_SECONDS = 7 * 24 * 3600;
 /** As long as a Feishu user access token: a leaked session token is worth little for long. */
 const DEFAULT_SESSION_TOKEN_TTL_SECONDS = 2 * 3600;
+/** Per client: 100 unauthenticated Feishu calls at once, 60 more a minute, 10,000 clients kept. */
+const DEFAULT_STRANGER_BURST = 100;
+const DEFAULT_STRANGER_PER_MINUTE = 60;
+const DEFAULT_STRANGER_MAX_CLIENTS = 10_000;
 const MAX_EXTRA_SCOPES = 49; // Feishu accepts 50 per authorize request; offline_access is one of them.
 
 /**
@@ -117,6 +123,7 @@ export function resolveFeishuAuthOptions(
         0,
       ),
     },
+    strangerBudget: resolveStrangerBudget(options.strangerBudget),
     http: resolveHttp(options.http),
     refresh,
     encryption: resolveEncryption(options.encryption),
@@ -390,6 +397,26 @@ function resolveInteger(
     throw new FeishuConfigError(messages.invalidNumberOptionMessage(option, `an integer ${range}`));
   }
   return value as number;
+}
+
+function resolveStrangerBudget(
+  value: FeishuStrangerBudgetOptions | undefined,
+): Required<FeishuStrangerBudgetOptions> {
+  return {
+    burst: resolveInteger(value?.burst, DEFAULT_STRANGER_BURST, 'strangerBudget.burst', 1),
+    perMinute: resolveInteger(
+      value?.perMinute,
+      DEFAULT_STRANGER_PER_MINUTE,
+      'strangerBudget.perMinute',
+      1,
+    ),
+    maxClients: resolveInteger(
+      value?.maxClients,
+      DEFAULT_STRANGER_MAX_CLIENTS,
+      'strangerBudget.maxClients',
+      1,
+    ),
+  };
 }
 
 function resolveHttp(value: FeishuAuthModuleOptions['http']): ResolvedFeishuAuthOptions['http'] {

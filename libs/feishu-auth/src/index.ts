@@ -7,6 +7,7 @@ export type {
   FeishuHttpOptions,
   FeishuRefreshOptions,
   FeishuSessionOptions,
+  FeishuStrangerBudgetOptions,
   FeishuTenantTokenOptions,
   FeishuTokenEndpoint,
   FeishuTokenRefreshEvent,
@@ -49,6 +50,7 @@ export { FEISHU_STRATEGY_NAME } from './feishu-auth.constants.js';
 export {
   FeishuApiError,
   FeishuAppTicketUnavailableError,
+  FeishuBudgetExceededError,
   FeishuConfigError,
   FeishuEventRejectedError,
   FeishuReauthRequiredError,
@@ -83,6 +85,7 @@ export { FeishuLoginGuard } from './guards/feishu-login.guard.js';
 export { FeishuLoginException } from './guards/feishu-login.exception.js';
 export { FeishuCodeGuard } from './guards/feishu-code.guard.js';
 export { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
+export { FeishuStrangerBudget } from './guards/feishu-stranger.budget.js';
 export type {
   FeishuAuthContext,
   FeishuAuthenticatedRequest,

@@ -32,10 +32,13 @@ import {
 import { AUTH_REFUSAL_REASONS, feishuUnauthorizedException } from './feishu-auth-guard.messages.js';
 import type { FeishuAuthContext, FeishuAuthenticatedRequest } from './feishu-auth.request.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
+import { FeishuStrangerBudget } from './feishu-stranger.budget.js';
 
 /** Feishu user tokens are 1–2 KB; nothing legitimate comes near this. */
 const MAX_BEARER_TOKEN_LENGTH = 8192;
 const MAX_CACHED_BEARER_TOKENS = 10_000;
+/** Hashes of tokens Feishu refused, refused again without asking: a refused token never turns valid. */
+const MAX_REJECTED_BEARER_TOKENS = 10_000;
 const BEARER_HEADER = /^Bearer +(\S+) *$/i;
 // JWT (`eyJ…`) and legacy `u-…` tokens: base64url, dots, and the base64 alphabet's +/=.
 const TOKEN_CHARACTERS = /^[A-Za-z0-9._~+/=-]+$/;
@@ -59,8 +62,10 @@ interface Admission {
  * user_info and cached for `bearer.cacheTtlSeconds`). Attaches `request.feishu`
  * (`FeishuAuthContext`) and `request.user` (the profile), and resolves the tokens that
  * `@UserAccessToken()` / `@TenantAccessToken()` parameters of the handler ask for.
- * Refused requests get `401 { statusCode, error, reason, loginUrl }`; Feishu failing 502/503/504,
- * the store being down 503.
+ * Refused requests get `401 { statusCode, error, reason, loginUrl }`; a client over its
+ * `strangerBudget` of Bearer tokens never seen before 429 with `Retry-After` (a token Feishu refused
+ * is remembered by hash and refused without asking again); Feishu failing 502/503/504, the store
+ * being down 503.
  *
  * @publicApi
  */
@@ -68,6 +73,9 @@ interface Admission {
 export class FeishuAuthGuard implements CanActivate {
   private readonly logger = new Logger(FeishuAuthGuard.name);
   private readonly bearerCache?: LRUCache<string, FeishuProfile>;
+  private readonly rejectedBearers = new LRUCache<string, true>({
+    max: MAX_REJECTED_BEARER_TOKENS,
+  });
 
   constructor(
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
@@ -76,6 +84,7 @@ export class FeishuAuthGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly oauth: FeishuOAuthClient,
     private readonly reflector: Reflector,
+    private readonly budget: FeishuStrangerBudget,
   ) {
     const ttlMs = options.bearer.cacheTtlSeconds * 1000;
     if (ttlMs > 0) {
@@ -94,7 +103,11 @@ export class FeishuAuthGuard implements CanActivate {
       context.getHandler(),
     );
     try {
-      const admission = await this.authenticate(request, kinds?.includes('user') === true);
+      const admission = await this.authenticate(
+        request,
+        response,
+        kinds?.includes('user') === true,
+      );
       request.feishu = admission.auth;
       request.user = admission.auth.profile;
       // Only for handlers whose parameters use the token decorators; others pay nothing.
@@ -109,6 +122,7 @@ export class FeishuAuthGuard implements CanActivate {
 
   private async authenticate(
     request: FeishuHttpRequest,
+    response: FeishuHttpResponse,
     wantsUserToken: boolean,
   ): Promise<Admission> {
     // A session token is the library's own credential: it wins over an Authorization header the
@@ -116,7 +130,7 @@ export class FeishuAuthGuard implements CanActivate {
     const hasSessionToken = this.sessions.hasSessionHeader(request);
     const authorization = requestHeader(request, 'authorization');
     if (!hasSessionToken && this.options.bearer.enabled && authorization !== undefined) {
-      return { auth: await this.authenticateBearer(authorization) };
+      return { auth: await this.authenticateBearer(authorization, request, response) };
     }
     const reference = this.sessions.reference(request);
     // A session's user never changes: once this instance has read the session, the user's token is
@@ -147,7 +161,11 @@ export class FeishuAuthGuard implements CanActivate {
     };
   }
 
-  private async authenticateBearer(authorization: string): Promise<FeishuAuthContext> {
+  private async authenticateBearer(
+    authorization: string,
+    request: FeishuHttpRequest,
+    response: FeishuHttpResponse,
+  ): Promise<FeishuAuthContext> {
     const match = BEARER_HEADER.exec(authorization);
     if (match === null) {
       throw this.unauthorized(AUTH_REFUSAL_REASONS.malformedAuthorization);
@@ -159,7 +177,7 @@ export class FeishuAuthGuard implements CanActivate {
     if (!TOKEN_CHARACTERS.test(token)) {
       throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerMalformed);
     }
-    const profile = await this.bearerProfile(token);
+    const profile = await this.bearerProfile(token, request, response);
     return {
       profile,
       openId: profile.openId,
@@ -169,11 +187,15 @@ export class FeishuAuthGuard implements CanActivate {
     };
   }
 
-  private async bearerProfile(token: string): Promise<FeishuProfile> {
-    // Keyed by a hash, so the cache never holds the token itself.
+  private async bearerProfile(
+    token: string,
+    request: FeishuHttpRequest,
+    response: FeishuHttpResponse,
+  ): Promise<FeishuProfile> {
+    // Keyed by a hash, so the caches never hold the token itself.
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.bearerCache?.get(key);
-    const profile = cached ?? (await this.fetchBearerProfile(token));
+    const profile = cached ?? (await this.validateBearer(key, token, request, response));
     // Only a user this app holds tokens for: user records are per app (and open_ids too), so a token
     // of another app sharing the store names no record here. Read on every request, cached profile
     // or not, so a logout ends the user's Bearer tokens at once on every instance sharing the store.
@@ -185,11 +207,27 @@ export class FeishuAuthGuard implements CanActivate {
     return profile;
   }
 
-  private async fetchBearerProfile(token: string): Promise<FeishuProfile> {
+  /**
+   * Asks Feishu who a token not seen before belongs to, on the client's `strangerBudget`: refused
+   * tokens are remembered (by hash) and never asked about again; a valid one gives the call back.
+   */
+  private async validateBearer(
+    key: string,
+    token: string,
+    request: FeishuHttpRequest,
+    response: FeishuHttpResponse,
+  ): Promise<FeishuProfile> {
+    if (this.rejectedBearers.has(key)) {
+      throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerRejected);
+    }
+    this.budget.spend(request, response);
     try {
-      return await this.oauth.getUserInfo(token);
+      const profile = await this.oauth.getUserInfo(token);
+      this.budget.refund(request);
+      return profile;
     } catch (error) {
       if (error instanceof FeishuApiError && REJECTED_TOKEN_KINDS.has(error.kind)) {
+        this.rejectedBearers.set(key, true);
         throw this.unauthorized(AUTH_REFUSAL_REASONS.bearerRejected);
       }
       throw error;

@@ -19,6 +19,7 @@ import {
 } from '../session/feishu-sign-in.service.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
 import { codeExchangeFailure, FeishuLoginException } from './feishu-login.exception.js';
+import { FeishuStrangerBudget } from './feishu-stranger.budget.js';
 
 /** Feishu documents codes of `[A-Za-z0-9_-]` and tells clients to reserve 64 characters or more. */
 const MAX_CODE_LENGTH = 512;
@@ -38,7 +39,8 @@ interface CodeRequest {
  * and starts the session exactly as the redirect callback does; then lets the handler run with
  * `req.user` set and, for `"session": "token"`, `req.feishuSessionToken` (answer it to the client,
  * which sends it back as `X-Feishu-Session`). A bad body answers 400 before Feishu is called; a
- * spent, expired or foreign code 400 with Feishu's hint; Feishu failing 502/503/504.
+ * spent, expired or foreign code 400 with Feishu's hint; a client over its `strangerBudget` of
+ * exchanges 429 with `Retry-After`; Feishu failing 502/503/504.
  *
  * ```ts
  * @Post('auth/feishu/code') @HttpCode(200) @UseGuards(FeishuCodeGuard)
@@ -56,16 +58,21 @@ export class FeishuCodeGuard implements CanActivate {
   constructor(
     private readonly signIn: FeishuSignInService,
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
+    private readonly budget: FeishuStrangerBudget,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { request, response } = httpExchange(context);
     const { code, session } = readCodeRequest(request);
     try {
+      // Each exchange is a token-endpoint call with the app secret: on the client's budget,
+      // given back once the code signed someone in.
+      this.budget.spend(request, response);
       const login = await this.signIn.exchangeInAppCode(code).catch((error: unknown) => {
         throw codeExchangeFailure(error);
       });
       await this.signIn.signIn(request, response, login, session);
+      this.budget.refund(request);
       return true;
     } catch (error) {
       throw toGuardHttpException(error, this.options.loginPath, this.logger);

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import {
+  clientAddress,
   isJsonRequest,
   passportExchange,
   redirect,
@@ -40,6 +41,22 @@ describe('feishu HTTP platform adapter', () => {
   ])('should read the URL and path of %s', (_name, request, url, path) => {
     expect(requestUrl(request)).toBe(url);
     expect(requestPath(request)).toBe(path);
+  });
+
+  it.each<[string, FeishuHttpRequest, string]>([
+    [
+      "the platform's request.ip (after its proxy trust)",
+      { headers: {}, url: '/', ip: '203.0.113.7', socket: { remoteAddress: '10.0.0.1' } },
+      '203.0.113.7',
+    ],
+    [
+      'the Express connection without ip',
+      { headers: {}, url: '/', socket: { remoteAddress: '10.0.0.2' } },
+      '10.0.0.2',
+    ],
+    ['nothing known', { headers: { 'x-forwarded-for': '198.51.100.1' }, url: '/' }, 'unknown'],
+  ])('should read the client address from %s', (_name, request, address) => {
+    expect(clientAddress(request)).toBe(address);
   });
 
   it.each<[unknown, Record<string, unknown>]>([

@@ -19,6 +19,10 @@ export interface FeishuHttpRequest {
   raw?: IncomingMessage;
   /** Express: the URL as received, before a router strips its mount path. */
   originalUrl?: string;
+  /** The client's address as the platform reads it (Express `trust proxy`, Fastify `trustProxy`). */
+  ip?: string;
+  /** Express: the connection (the request is the Node request itself). */
+  socket?: { remoteAddress?: string };
 }
 
 /**
@@ -96,6 +100,17 @@ export function requestQuery(request: FeishuHttpRequest): Record<string, unknown
   return typeof query === 'object' && query !== null ? (query as Record<string, unknown>) : {};
 }
 
+/**
+ * The client's address: the platform's own `request.ip`, which follows `X-Forwarded-For` only as
+ * far as the app trusts its proxies (Express `app.set('trust proxy', …)`, Fastify `trustProxy`);
+ * else the connection's. `'unknown'` when neither is known (a closed socket).
+ */
+export function clientAddress(request: FeishuHttpRequest): string {
+  return (
+    request.ip ?? request.socket?.remoteAddress ?? request.raw?.socket.remoteAddress ?? 'unknown'
+  );
+}
+
 /** A header sent once, as a string; `undefined` when absent. */
 export function requestHeader(request: FeishuHttpRequest, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
@@ -133,6 +148,15 @@ export function setResponseCookie(
     response.header('set-cookie', cookies);
   } else {
     response.setHeader('Set-Cookie', cookies);
+  }
+}
+
+/** Sets one response header through the platform, so it goes out with the answer. */
+export function setResponseHeader(response: FeishuHttpResponse, name: string, value: string): void {
+  if (isFastifyReply(response)) {
+    response.header(name, value);
+  } else {
+    response.setHeader(name, value);
   }
 }
 

@@ -140,6 +140,22 @@ export interface FeishuTokenRefreshFailedEvent {
   stillValid: boolean;
 }
 
+/**
+ * A token bucket per client address (the platform's `request.ip`: set Express `trust proxy` /
+ * Fastify `trustProxy` behind a proxy). Kept in memory, so each instance has its own. A success
+ * (a known user's token, a signed-in code) gives its token back; token refreshes never take one.
+ *
+ * @publicApi
+ */
+export interface FeishuStrangerBudgetOptions {
+  /** Calls a client may make at once. Default 100. */
+  burst?: number;
+  /** Calls a client regains a minute. Default 60. */
+  perMinute?: number;
+  /** Client addresses remembered (least recently seen forgotten first). Default 10,000. */
+  maxClients?: number;
+}
+
 /** @publicApi */
 export interface FeishuAuthModuleOptions {
   appId: string;
@@ -170,6 +186,11 @@ export interface FeishuAuthModuleOptions {
   pkce?: boolean;
   /** Accept `Authorization: Bearer <user_access_token>` in `FeishuAuthGuard`. Default true. */
   bearer?: { enabled?: boolean; cacheTtlSeconds?: number };
+  /**
+   * Per client address, how much unauthenticated work may reach Feishu: validating a Bearer token
+   * not seen before and exchanging an in-app code. Over it the client gets 429.
+   */
+  strangerBudget?: FeishuStrangerBudgetOptions;
   http?: FeishuHttpOptions;
   refresh?: FeishuRefreshOptions;
   /** Encryption at rest of stored access and refresh tokens, in every store. Default off. */
