@@ -8,8 +8,28 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const URL_LINE = /Open (http:\/\/\S+) in your browser\./;
 const COMPILED = /compiled the (\w+)/g;
 
-/** `npm start` in the checkout until the demo prints its URL: what it compiled, and the page. */
-async function npmStart(checkout: FreshCheckout): Promise<{ compiled: string[]; status: number }> {
+/** The demo's per-client limit on its login, code and API routes (demo-rate-limits.module.ts). */
+const RATE_LIMIT_PER_MINUTE = 30;
+
+/** The statuses of one more login start than the limit allows from one client, then of the page. */
+async function loginStarts(origin: string): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i <= RATE_LIMIT_PER_MINUTE; i += 1) {
+    const answer = await fetch(`${origin}/auth/feishu/login`, { redirect: 'manual' });
+    statuses.push(answer.status);
+  }
+  statuses.push((await fetch(origin)).status);
+  return statuses;
+}
+
+/**
+ * `npm start` in the checkout until the demo prints its URL: what it compiled, the page, and
+ * (`probe`) what else the test asks of the running demo.
+ */
+async function npmStart(
+  checkout: FreshCheckout,
+  probe?: (origin: string) => Promise<number[]>,
+): Promise<{ compiled: string[]; status: number; probed?: number[] }> {
   const [port, emulatorPort] = [await freePort(), await freePort()];
   const { process: demo, match } = await startBackground('npm', ['start'], {
     cwd: checkout.dir,
@@ -20,7 +40,7 @@ async function npmStart(checkout: FreshCheckout): Promise<{ compiled: string[]; 
   try {
     const compiled = [...demo.output().matchAll(COMPILED)].map((found) => found[1] ?? '');
     const page = await fetch(match[1] ?? '');
-    return { compiled, status: page.status };
+    return { compiled, status: page.status, probed: await probe?.(match[1] ?? '') };
   } finally {
     await demo.stop();
   }
@@ -42,6 +62,12 @@ describe('npm start on a fresh clone', () => {
 
     expect(first.compiled).toEqual(['emulator', 'library', 'demo']);
     expect(first.status).toBe(200);
+  });
+
+  it('limits each client to 30 login starts a minute with @nestjs/throttler, and not its pages', async () => {
+    const started = await npmStart(checkout, loginStarts);
+
+    expect(started.probed).toEqual([...Array(RATE_LIMIT_PER_MINUTE).fill(302), 429, 200]);
   });
 
   it('compiles nothing when no source changed since the last start', async () => {

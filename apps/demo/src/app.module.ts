@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { FeishuAuthModule } from '@feishu-auth/nestjs';
 import { ApiController } from './api.controller.js';
@@ -13,11 +13,15 @@ import { TokenActivity, TokenActivityModule } from './token-activity.module.js';
 
 /**
  * The demo application. `register` receives the settings `startDemo` resolved (real Feishu, or
- * the embedded emulator it started) and exposes them as the `demo` configuration namespace.
+ * the embedded emulator it started) and exposes them as the `demo` configuration namespace;
+ * `extraImports` are added as they are (`main.ts`: the rate limits).
  */
 @Module({})
 export class AppModule {
-  static register(settings: DemoSettings): DynamicModule {
+  static register(
+    settings: DemoSettings,
+    extraImports: NonNullable<ModuleMetadata['imports']> = [],
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -46,6 +50,7 @@ export class AppModule {
             };
           },
         }),
+        ...extraImports,
       ],
       controllers: [
         HomeController,

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FeishuEmulator } from '@feishu-auth/emulator';
@@ -36,6 +36,8 @@ export interface StartDemoOptions {
   print?: (line: string) => void;
   /** Nest's logger. Default Nest's console logger. */
   logger?: LoggerService | LogLevel[] | false;
+  /** Modules added to the demo's (`main.ts`: `DemoRateLimitsModule`). */
+  imports?: NonNullable<ModuleMetadata['imports']>;
 }
 
 /** @publicApi */
@@ -79,10 +81,11 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
     }
     // abortOnError: false, so a bad configuration reaches the caller instead of exiting.
     const appOptions = { logger: options.logger, abortOnError: false };
+    const module = AppModule.register(settings, options.imports);
     const app =
       config.platform === 'fastify'
-        ? await NestFactory.create(AppModule.register(settings), new FastifyAdapter(), appOptions)
-        : await NestFactory.create(AppModule.register(settings), appOptions);
+        ? await NestFactory.create(module, new FastifyAdapter(), appOptions)
+        : await NestFactory.create(module, appOptions);
     app.enableShutdownHooks();
     await listen(app, port);
     printBanner(print, origin, settings, emulator);

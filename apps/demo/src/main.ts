@@ -5,7 +5,9 @@ import { DemoConfigError } from './demo.config.js';
 /** `npm start`: the demo on the embedded emulator, or on real Feishu when FEISHU_* is set. */
 async function bootstrap(): Promise<void> {
   try {
-    await startDemo();
+    // Loaded here, not by the modules Jest imports: see demo-rate-limits.module.ts.
+    const { DemoRateLimitsModule } = await import('./demo-rate-limits.module.js');
+    await startDemo({ imports: [DemoRateLimitsModule] });
   } catch (error) {
     if (error instanceof DemoConfigError || error instanceof FeishuConfigError) {
       // A configuration problem is the user's to fix: say what, without a stack trace.
