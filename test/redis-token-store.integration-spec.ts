@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import {
   FeishuConfigError,
   FeishuOAuthClient,
@@ -91,7 +92,7 @@ function everyMethod(store: FeishuTokenStore): [string, () => Promise<unknown>][
     ['setToken', () => store.setToken('app:a', { token: 't', expiresAt: now + 60_000 })],
     ['deleteToken', () => store.deleteToken('app:a', 't')],
     ['getAppTicket', () => store.getAppTicket('cli_a')],
-    ['setAppTicket', () => store.setAppTicket('cli_a', 'ticket')],
+    ['setAppTicket', () => store.setAppTicket('cli_a', 'ticket', Date.now())],
     ['getUserToken', () => store.getUserToken(SELF_BUILT.appId, 'ou_1')],
     ['setUserToken', () => store.setUserToken(record, 60)],
     ['deleteUserToken', () => store.deleteUserToken(SELF_BUILT.appId, 'ou_1')],
@@ -175,7 +176,7 @@ describe('RedisTokenStore', () => {
       await store.setToken('tenant:cli:tk', { token: 't', expiresAt: now + 7_200_000 });
       await store.acquireLock('refresh:ou_1', 15_000);
       await store.scheduleRefresh('user:ou_1', now);
-      await store.setAppTicket('cli', 'ticket');
+      await store.setAppTicket('cli', 'ticket', Date.now());
 
       expect((await admin.keys('app1:*')).sort()).toEqual([
         'app1:due',
@@ -297,7 +298,7 @@ describe('RedisTokenStore', () => {
     it('should use a client it was given, and leave it open on close', async () => {
       const client = new Redis(server.url);
       const store = new RedisTokenStore({ client, keyPrefix: `test:${randomUUID()}:` });
-      await store.setAppTicket('cli_a', 'ticket');
+      await store.setAppTicket('cli_a', 'ticket', Date.now());
 
       await store.close();
 
@@ -333,6 +334,30 @@ describe('RedisTokenStore', () => {
         await sleep(1100);
         await store.close();
         await options.client?.quit();
+      },
+    );
+
+    it.each([
+      ['session', (store: RedisTokenStore, id: string) => store.getSession(id)],
+      ['token', (store: RedisTokenStore, id: string) => store.getToken(id)],
+    ] as const)(
+      'should log a corrupt %s value by its kind and a short hash, never the id in its key',
+      async (kind, read) => {
+        const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+        try {
+          const store = openStore('corrupt:');
+          const id = randomUUID();
+          await admin.set(`corrupt:${kind}:${id}`, '{not json', 'PX', 60_000);
+
+          expect(await read(store, id)).toBeUndefined();
+
+          const logged = warn.mock.calls.map((call) => String(call[0])).join('\n');
+          expect(logged).toMatch(/not valid JSON \(key hash [0-9a-f]{6}\)/);
+          expect(logged).not.toContain(id);
+          expect(logged).not.toContain(id.slice(0, 8));
+        } finally {
+          warn.mockRestore();
+        }
       },
     );
 
@@ -372,7 +397,7 @@ describe('RedisTokenStore', () => {
 
     it('should reject every method with FeishuStoreUnavailableError within a bounded time, then work again once Redis is back', async () => {
       const store = openStore();
-      await store.setAppTicket('cli_a', 'before-outage');
+      await store.setAppTicket('cli_a', 'before-outage', Date.now());
 
       await server.stopProcess();
 
@@ -384,7 +409,7 @@ describe('RedisTokenStore', () => {
       await server.startProcess();
 
       expect(await eventually(() => store.getAppTicket('cli_a'))).toBeUndefined(); // no persistence
-      await store.setAppTicket('cli_a', 'after-outage');
+      await store.setAppTicket('cli_a', 'after-outage', Date.now());
       expect(await store.getAppTicket('cli_a')).toBe('after-outage');
       const owner = await store.acquireLock('refresh:ou_1', 10_000);
       await store.releaseLock('refresh:ou_1', owner!);

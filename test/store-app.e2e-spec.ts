@@ -80,7 +80,7 @@ describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest a
     await emulator.pushAppTicket(STORE_APP.appId);
     const store = app.get<FeishuTokenStore>(FeishuTokenStore);
     const fresh = await store.getAppTicket(STORE_APP.appId);
-    await store.setAppTicket(STORE_APP.appId, 'stale-ticket');
+    await store.setAppTicket(STORE_APP.appId, 'stale-ticket', Date.now());
 
     await expect(app.get(TokenService).getTenantAccessToken(TENANT)).rejects.toBeInstanceOf(
       FeishuAppTicketUnavailableError,

@@ -41,6 +41,9 @@ const OPTIONS_UNIT = 'libs/feishu-auth/src/feishu-auth.options.spec.ts';
 const LOGIN_FLOOD = 'test/login-flood.integration-spec.ts';
 const APP_BOUND = 'test/app-bound-users.integration-spec.ts';
 const CONTRACT = 'libs/feishu-auth/src/storage/token-store.contract.ts';
+const EVENTS = 'test/events-endpoint.e2e-spec.ts';
+const TRACKER_UNIT = 'libs/feishu-auth/src/services/token-status.tracker.spec.ts';
+const LOG_UNIT = 'libs/feishu-auth/src/utils/log-input.util.spec.ts';
 const RETURN_TO_UNIT = 'libs/feishu-auth/src/guards/feishu-return-to.util.spec.ts';
 const PLATFORMS = 'test/http-platforms.e2e-spec.ts';
 const SCHEDULER_UNIT = 'libs/feishu-auth/src/services/token-refresh.scheduler.spec.ts';
@@ -927,6 +930,75 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           { file: OPTIONS_UNIT, test: 'should name the cookies for %j: %s and %s' },
         ],
       },
+      {
+        id: 'I2',
+        case: 'An event posted to the events endpoint when neither `events.verificationToken` nor `events.encryptKey` is set (a missing environment variable)',
+        expected:
+          "The app does not boot with `eventsPath` or `appType: 'store'` (`FeishuConfigError` naming both " +
+          'options, no secret in it); `FeishuEventHandler` used from a route of the app refuses every ' +
+          'event with 401 and stores nothing.',
+        testedBy: [
+          {
+            file: EVENTS,
+            test: 'should refuse eventsPath without events.verificationToken or events.encryptKey, naming them',
+          },
+          {
+            file: EVENTS,
+            test: "should refuse appType 'store' without events.verificationToken or events.encryptKey",
+          },
+          {
+            file: EVENTS,
+            test: 'should refuse every event at a route of the app when nothing authenticates events',
+          },
+        ],
+      },
+      {
+        id: 'I3',
+        case: 'A correctly signed event replayed: `X-Lark-Request-Timestamp` more than 5 minutes old or ahead, or the same event id again within the window (also Feishu’s own redelivery)',
+        expected:
+          '401 for a timestamp off by more than 5 minutes; a repeated event id is acknowledged with 200 ' +
+          'and dropped (claimed once in the store for 8 hours, only after authentication).',
+        testedBy: [
+          {
+            file: EVENTS,
+            test: 'should refuse a correctly signed event %s with 401 and store nothing',
+          },
+          {
+            file: EVENTS,
+            test: 'should handle an event id once: a redelivery or replay is acknowledged and dropped',
+          },
+          {
+            file: CONTRACT,
+            test: 'should give an event id to exactly one of many concurrent claims across instances',
+          },
+        ],
+      },
+      {
+        id: 'I4',
+        case: 'An older `app_ticket` arriving after a newer one (a late redelivery, or instances racing); a ticket dated ahead; a ticket for another app id',
+        expected:
+          'The newer ticket stays (the store compares create times and sets atomically); a ticket dated ' +
+          'more than 5 minutes ahead is refused with 400; another app’s ticket is ignored, its app id ' +
+          'logged quoted and cut to 64 characters.',
+        testedBy: [
+          {
+            file: EVENTS,
+            test: 'should never let an older app_ticket replace a newer one, whatever the arrival order',
+          },
+          {
+            file: CONTRACT,
+            test: 'should keep the latest of many app_tickets written concurrently by several instances',
+          },
+          {
+            file: EVENTS,
+            test: 'should refuse an app_ticket dated ahead, which would keep real tickets out, with only a verification token',
+          },
+          {
+            file: EVENTS,
+            test: 'should ignore an app_ticket for another app, logging its app id quoted and cut short',
+          },
+        ],
+      },
     ],
   },
   {
@@ -1137,6 +1209,27 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: LOGIN,
             test: 'should never write a token, secret, code or cookie value to the logs during a full flow',
+          },
+        ],
+      },
+      {
+        id: 'X2',
+        case: 'A corrupt Redis value under a key holding a session id; outside input (an app id, a tenant key) with line breaks or 10,000 characters in a log line',
+        expected:
+          'The key is logged as its kind and a 6-character hash; outside input is JSON-quoted and cut ' +
+          'to 64 characters, so it cannot forge or flood a log line.',
+        testedBy: [
+          {
+            file: REDIS_STORE,
+            test: 'should log a corrupt %s value by its kind and a short hash, never the id in its key',
+          },
+          {
+            file: TRACKER_UNIT,
+            test: 'should log a tenant key given by the app quoted and cut short, so it cannot forge a log line',
+          },
+          {
+            file: LOG_UNIT,
+            test: 'should never let any string add a line or more than the cap to a log line',
           },
         ],
       },

@@ -158,6 +158,12 @@ export const eventsWithoutRawBodyMessage = (): string =>
   'An event arrived without its raw body, so its signature is checked over a re-serialisation of ' +
   'the parsed JSON, which fails for any body Feishu did not send compact. Create the app with ' +
   '`NestFactory.create(AppModule, { rawBody: true })` (Express and Fastify alike).';
+export const eventStaleMessage = (skewMs: number): string =>
+  `The event's time is more than ${skewMs / 60_000} minutes from this server's clock (a replay, or a ` +
+  'clock that needs NTP).';
+export const eventsNotAuthenticatedMessage = (): string =>
+  'Events are refused: neither events.verificationToken nor events.encryptKey is configured, so nothing ' +
+  'proves an event comes from Feishu.';
 
 // ---------------------------------------------------------------------------------------------
 // Hints: what to check for each documented Feishu code

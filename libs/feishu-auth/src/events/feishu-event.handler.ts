@@ -4,7 +4,19 @@ import { FeishuEventRejectedError } from '../feishu-auth.errors.js';
 import * as messages from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
+import { quoteInput } from '../utils/log-input.util.js';
 import { decryptFeishuEvent, feishuEventSignature, safeEqual } from './feishu-event-crypto.js';
+import {
+  EVENT_ID_TTL_SECONDS,
+  EVENT_MAX_CLOCK_SKEW_MS,
+  type FeishuEventEnvelope,
+  eventCreatedAt,
+  eventIdOf,
+  eventType,
+  isWithinClockSkew,
+  requestTimestampMs,
+  verificationTokenOf,
+} from './feishu-event-envelope.js';
 
 /** Request headers as Node gives them. */
 export type FeishuEventHeaders = Record<string, string | string[] | undefined>;
@@ -12,20 +24,12 @@ export type FeishuEventHeaders = Record<string, string | string[] | undefined>;
 /** What the events endpoint answers: the challenge for URL verification, `{}` otherwise. */
 export type FeishuEventAck = { challenge: string } | Record<string, never>;
 
-interface FeishuEventEnvelope {
-  type?: unknown;
-  challenge?: unknown;
-  token?: unknown;
-  schema?: unknown;
-  header?: { token?: unknown; event_type?: unknown; app_id?: unknown };
-  event?: { type?: unknown; app_id?: unknown; app_ticket?: unknown };
-}
-
 /**
  * Receives Feishu's event pushes for the app: answers URL verification, checks the Verification
- * Token, decrypts and checks `X-Lark-Signature` when an Encrypt Key is set, and stores each
- * `app_ticket` in the token store so every instance can get store-app tokens. Use it from
- * `FeishuEventsController`, or from your own route:
+ * Token, decrypts and checks `X-Lark-Signature` and its timestamp when an Encrypt Key is set, and
+ * stores each `app_ticket` in the token store so every instance can get store-app tokens: once per
+ * event id, and never over a ticket issued later. With neither a Verification Token nor an Encrypt
+ * Key configured every event is refused. Use it from `FeishuEventsController`, or from your own route:
  *
  * ```ts
  * @Post('feishu/events') receive(@Req() req: RawBodyRequest<Request>) {
@@ -55,6 +59,7 @@ export class FeishuEventHandler {
     headers: FeishuEventHeaders,
     rawBody?: Buffer | string,
   ): Promise<FeishuEventAck> {
+    this.assertAuthenticated();
     if (typeof body !== 'object' || body === null)
       throw reject(messages.eventMalformedMessage(), 400);
     const envelope = this.open(body as Record<string, unknown>, headers, rawBody);
@@ -64,8 +69,16 @@ export class FeishuEventHandler {
         throw reject(messages.eventMalformedMessage(), 400);
       return { challenge: envelope.challenge };
     }
-    if (this.eventType(envelope) === 'app_ticket') await this.saveAppTicket(envelope);
+    if (eventType(envelope) === 'app_ticket') await this.saveAppTicket(envelope);
     return {};
+  }
+
+  /** Nothing could prove an event comes from Feishu: refuse them all (the module refuses to boot so). */
+  private assertAuthenticated(): void {
+    const { verificationToken, encryptKey } = this.options.events;
+    if (verificationToken === undefined && encryptKey === undefined) {
+      throw reject(messages.eventsNotAuthenticatedMessage(), 401);
+    }
   }
 
   private open(
@@ -116,6 +129,11 @@ export class FeishuEventHandler {
     ) {
       throw reject(messages.eventSignatureFailedMessage(), 401);
     }
+    // Signed, so the timestamp is Feishu's: a captured request replays for minutes at most.
+    const sentAt = requestTimestampMs(timestamp);
+    if (sentAt === undefined || !isWithinClockSkew(sentAt, this.options.clock())) {
+      throw reject(messages.eventStaleMessage(EVENT_MAX_CLOCK_SKEW_MS), 401);
+    }
   }
 
   private isUrlVerification(body: Record<string, unknown>, encryptKey: string): boolean {
@@ -132,27 +150,42 @@ export class FeishuEventHandler {
   private checkVerificationToken(envelope: FeishuEventEnvelope): void {
     const expected = this.options.events.verificationToken;
     if (!expected) return;
-    const token = envelope.schema === '2.0' ? envelope.header?.token : envelope.token;
+    const token = verificationTokenOf(envelope);
     if (typeof token !== 'string' || !safeEqual(token, expected)) {
       throw reject(messages.eventVerificationFailedMessage(), 401);
     }
   }
 
-  private eventType(envelope: FeishuEventEnvelope): unknown {
-    return envelope.schema === '2.0' ? envelope.header?.event_type : envelope.event?.type;
-  }
-
+  /**
+   * Stores the ticket of an authenticated app_ticket event: once per event id (Feishu redelivers,
+   * and a replay within the signature window is the same id), and only if no ticket issued later
+   * is stored (the store compares and sets atomically, so instances never race an older one in).
+   */
   private async saveAppTicket(envelope: FeishuEventEnvelope): Promise<void> {
     const appId = envelope.event?.app_id ?? envelope.header?.app_id;
     const ticket = envelope.event?.app_ticket;
-    if (typeof ticket !== 'string' || ticket.length === 0)
+    const eventId = eventIdOf(envelope);
+    const issuedAt = eventCreatedAt(envelope);
+    if (typeof ticket !== 'string' || ticket.length === 0 || !eventId || issuedAt === undefined) {
       throw reject(messages.eventMalformedMessage(), 400);
+    }
     if (appId !== this.options.appId) {
-      this.logger.warn(`Ignored an app_ticket for another app (${String(appId)}).`);
+      this.logger.warn(`Ignored an app_ticket for another app (${quoteInput(appId)}).`);
       return;
     }
-    await this.store.setAppTicket(this.options.appId, ticket);
-    this.logger.debug(`Stored a new app_ticket for ${this.options.appId}.`);
+    // A ticket dated ahead would keep every real one out: only a clock's worth of skew is allowed.
+    if (issuedAt > this.options.clock() + EVENT_MAX_CLOCK_SKEW_MS) {
+      throw reject(messages.eventStaleMessage(EVENT_MAX_CLOCK_SKEW_MS), 400);
+    }
+    if (!(await this.store.claimEvent(`${appId}:${eventId}`, EVENT_ID_TTL_SECONDS))) {
+      this.logger.debug(`Dropped app_ticket event ${quoteInput(eventId)}: already handled.`);
+      return;
+    }
+    if (await this.store.setAppTicket(appId, ticket, issuedAt)) {
+      this.logger.debug(`Stored a new app_ticket for ${appId}.`);
+    } else {
+      this.logger.debug(`Kept the stored app_ticket of ${appId}: it was issued after this one.`);
+    }
   }
 }
 

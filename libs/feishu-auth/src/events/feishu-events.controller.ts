@@ -9,10 +9,14 @@ import {
   Req,
   type Type,
 } from '@nestjs/common';
-import { FEISHU_DEFAULT_EVENTS_PATH } from '../feishu-auth.constants.js';
+import { FEISHU_AUTH_OPTIONS, FEISHU_DEFAULT_EVENTS_PATH } from '../feishu-auth.constants.js';
 import { FeishuEventRejectedError } from '../feishu-auth.errors.js';
 import { toFeishuHttpException } from '../feishu-auth.http-errors.js';
 import { eventsWithoutRawBodyMessage } from '../feishu-auth.messages.js';
+import {
+  assertEventsAuthenticated,
+  type ResolvedFeishuAuthOptions,
+} from '../feishu-auth.options.js';
 import {
   type FeishuEventAck,
   FeishuEventHandler,
@@ -29,6 +33,7 @@ interface EventRequest {
  * module's `controllers`, or pass `eventsPath` to `FeishuAuthModule.forRoot` to mount it elsewhere.
  * Create the app with `{ rawBody: true }` (Express or Fastify) so signatures are checked over the
  * exact bytes received; without it the controller warns once, at the first event.
+ * The app does not boot unless `events.verificationToken` or `events.encryptKey` is set.
  *
  * @publicApi
  */
@@ -37,7 +42,13 @@ export class FeishuEventsController {
   private readonly logger = new Logger('FeishuEventsController');
   private warnedWithoutRawBody = false;
 
-  constructor(@Inject(FeishuEventHandler) private readonly events: FeishuEventHandler) {}
+  /** Refuses to boot (`FeishuConfigError`) when neither a Verification Token nor an Encrypt Key is set. */
+  constructor(
+    @Inject(FeishuEventHandler) private readonly events: FeishuEventHandler,
+    @Inject(FEISHU_AUTH_OPTIONS) options: ResolvedFeishuAuthOptions,
+  ) {
+    assertEventsAuthenticated(options, '"eventsPath" (FeishuEventsController)');
+  }
 
   @Post()
   @HttpCode(200)

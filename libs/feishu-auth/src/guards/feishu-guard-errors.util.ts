@@ -1,5 +1,6 @@
 import { BadGatewayException, HttpException, type Logger } from '@nestjs/common';
 import { toFeishuHttpException } from '../feishu-auth.http-errors.js';
+import { quoteInput } from '../utils/log-input.util.js';
 
 /**
  * Turns a failure met while authenticating into the answer a client gets: the library's mapping
@@ -17,7 +18,7 @@ export function toGuardHttpException(
   }
   const name = error instanceof Error ? error.name : typeof error;
   const message = error instanceof Error ? error.message : '';
-  logger.error(`Unexpected ${name} while authenticating: ${message}`);
+  logger.error(`Unexpected ${name} while authenticating: ${quoteInput(message)}`);
   return new BadGatewayException({
     statusCode: 502,
     error: 'Bad Gateway',

@@ -80,6 +80,7 @@ export interface FeishuSessionRecord {
  * Rules every implementation must follow (the contract test suite checks them):
  * - Values are returned as they were written (the library encrypts tokens itself when asked to).
  * - Entries whose TTL has passed are never returned.
+ * - `setAppTicket` never replaces a ticket issued later; `claimEvent` gives an id to one caller.
  * - `acquireLock` is atomic and leased: at most one owner at a time, and a lock whose owner died
  *   frees itself when `leaseMs` has passed. `releaseLock` frees it only for the owner that holds it.
  * - `getDue` costs time in proportion to what it returns, not to everything stored.
@@ -96,7 +97,17 @@ export interface FeishuTokenStore {
 
   /** The latest app_ticket Feishu pushed to a store app (any instance may have received it). */
   getAppTicket(appId: string): Promise<string | undefined>;
-  setAppTicket(appId: string, ticket: string): Promise<void>;
+  /**
+   * Stores the ticket unless the stored one was issued later, in one atomic step; `issuedAt` is the
+   * event's create time (epoch ms). Resolves whether the ticket was stored (a tie replaces).
+   */
+  setAppTicket(appId: string, ticket: string, issuedAt: number): Promise<boolean>;
+
+  /**
+   * Records that an event (`<appId>:<event id>`) is being handled, for `ttlSeconds`. Resolves `true`
+   * the first time, `false` while the id is recorded: of concurrent claims, exactly one gets `true`.
+   */
+  claimEvent(eventKey: string, ttlSeconds: number): Promise<boolean>;
 
   /** The user's record held by `appId`; another app's record of the same open_id is not it. */
   getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined>;

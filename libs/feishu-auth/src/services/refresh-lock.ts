@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import type { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
 import { sleep } from '../utils/backoff.util.js';
+import { quoteInput } from '../utils/log-input.util.js';
 
 const POLL_INTERVAL_MS = 50;
 
@@ -28,7 +29,9 @@ export class RefreshLock {
       await this.store.releaseLock(key, owner);
     } catch (error) {
       // The lease frees it anyway; a failed release must not fail the renewal that succeeded.
-      this.logger.warn(`Could not release the refresh lock of ${key}: ${(error as Error).message}`);
+      this.logger.warn(
+        `Could not release the refresh lock of ${quoteInput(key)}: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -3,6 +3,7 @@ import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import { FeishuApiError } from '../feishu-auth.errors.js';
 import { unreplicatedWriteMessage } from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import { quoteInput } from '../utils/log-input.util.js';
 
 /** @publicApi */
 export type FeishuTokenKind = 'app' | 'tenant' | 'user';
@@ -73,7 +74,7 @@ export class TokenStatusTracker {
     this.state.lastRefreshAt = this.options.clock();
     const label = `${kind}:${subject}`;
     if (this.failing.delete(label))
-      this.logger.log(`Renewal of the ${kind} token (${subject}) recovered.`);
+      this.logger.log(`Renewal of the ${kind} token (${quoteInput(subject)}) recovered.`);
     safely(
       () => this.options.onTokenRefreshed?.({ kind, subject, expiresAt, proactive }),
       this.logger,
@@ -88,7 +89,7 @@ export class TokenStatusTracker {
     if (!this.failing.has(label)) {
       this.failing.add(label);
       this.logger.warn(
-        `Renewal of the ${kind} token (${subject}) failed: ${describeError(error)}` +
+        `Renewal of the ${kind} token (${quoteInput(subject)}) failed: ${describeError(error)}` +
           (stillValid ? '; the cached token is still valid and keeps being served.' : '.'),
       );
     }

@@ -88,7 +88,7 @@ describe('EncryptingTokenStore', () => {
         token: 't-secret-tenant-token',
         expiresAt: Date.now() + 60_000,
       });
-      await store.setAppTicket('cli_a', 'secret-app-ticket');
+      await store.setAppTicket('cli_a', 'secret-app-ticket', Date.now());
 
       expect((await backend.getToken('tenant:cli_a:tk1'))?.token).not.toContain('secret');
       expect(await backend.getAppTicket('cli_a')).not.toContain('secret');
@@ -265,7 +265,7 @@ describe('EncryptingTokenStore', () => {
 
     it('should accept any key id, dots and spaces included', async () => {
       const store = encrypting({ keys: [{ id: 'prod.2026 Q1', key: NEW_KEY.key }] });
-      await store.setAppTicket('cli_a', 'ticket');
+      await store.setAppTicket('cli_a', 'ticket', Date.now());
 
       expect(await store.getAppTicket('cli_a')).toBe('ticket');
     });
@@ -273,7 +273,7 @@ describe('EncryptingTokenStore', () => {
     it('should accept base64url keys', async () => {
       const key = { id: 'url', key: randomBytes(32).toString('base64url') };
       const store = encrypting({ keys: [key] });
-      await store.setAppTicket('cli_a', 'ticket');
+      await store.setAppTicket('cli_a', 'ticket', Date.now());
 
       expect(await store.getAppTicket('cli_a')).toBe('ticket');
     });

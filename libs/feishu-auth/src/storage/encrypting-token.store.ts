@@ -76,8 +76,12 @@ export class EncryptingTokenStore implements FeishuTokenStore {
       : this.open(stored, ticketContext(appId), `app_ticket of ${appId}`);
   }
 
-  async setAppTicket(appId: string, ticket: string): Promise<void> {
-    await this.inner.setAppTicket(appId, this.cipher.seal(ticket, ticketContext(appId)));
+  async setAppTicket(appId: string, ticket: string, issuedAt: number): Promise<boolean> {
+    return this.inner.setAppTicket(appId, this.cipher.seal(ticket, ticketContext(appId)), issuedAt);
+  }
+
+  claimEvent(eventKey: string, ttlSeconds: number): Promise<boolean> {
+    return this.inner.claimEvent(eventKey, ttlSeconds);
   }
 
   async getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined> {

@@ -25,9 +25,16 @@ export interface InMemoryTokenStoreOptions {
 const DEFAULT_MAX_USERS = 100_000;
 const DEFAULT_MAX_TOKENS = 10_000;
 const MAX_APP_TICKETS = 1_000;
+/** Events are claimed only once authenticated (Feishu's own pace), so this cap is never reached in use. */
+const MAX_HANDLED_EVENTS = 10_000;
 
 interface HeldLock {
   owner: string;
+}
+
+interface StoredAppTicket {
+  ticket: string;
+  issuedAt: number;
 }
 
 /**
@@ -43,7 +50,8 @@ interface HeldLock {
 export class InMemoryTokenStore implements FeishuTokenStore {
   private readonly clock: () => number;
   private readonly tokens: LRUCache<string, FeishuCachedToken>;
-  private readonly appTickets: LRUCache<string, string>;
+  private readonly appTickets: LRUCache<string, StoredAppTicket>;
+  private readonly handledEvents: LRUCache<string, true>;
   private readonly users: LRUCache<string, FeishuUserTokenRecord>;
   private readonly sessions: LRUCache<string, FeishuSessionRecord>;
   private readonly locks: LRUCache<string, HeldLock>;
@@ -56,6 +64,7 @@ export class InMemoryTokenStore implements FeishuTokenStore {
       positiveInteger(options.maxTokens, DEFAULT_MAX_TOKENS, 'maxTokens'),
     );
     this.appTickets = this.createCache(MAX_APP_TICKETS);
+    this.handledEvents = this.createCache(MAX_HANDLED_EVENTS);
     this.users = this.createCache(maxUsers);
     this.sessions = this.createCache(
       positiveInteger(options.maxSessions, maxUsers * 2, 'maxSessions'),
@@ -79,11 +88,21 @@ export class InMemoryTokenStore implements FeishuTokenStore {
   }
 
   async getAppTicket(appId: string): Promise<string | undefined> {
-    return this.appTickets.get(appId);
+    return this.appTickets.get(appId)?.ticket;
   }
 
-  async setAppTicket(appId: string, ticket: string): Promise<void> {
-    this.appTickets.set(appId, ticket);
+  async setAppTicket(appId: string, ticket: string, issuedAt: number): Promise<boolean> {
+    // Compare and set in one synchronous step: no other call can interleave.
+    const stored = this.appTickets.get(appId);
+    if (stored !== undefined && stored.issuedAt > issuedAt) return false;
+    this.appTickets.set(appId, { ticket, issuedAt });
+    return true;
+  }
+
+  async claimEvent(eventKey: string, ttlSeconds: number): Promise<boolean> {
+    if (this.handledEvents.has(eventKey)) return false;
+    this.putWithTtl(this.handledEvents, eventKey, true, ttlSeconds * 1000);
+    return true;
   }
 
   async getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined> {
@@ -135,21 +154,27 @@ export class InMemoryTokenStore implements FeishuTokenStore {
   }
 
   async close(): Promise<void> {
-    for (const cache of [this.tokens, this.appTickets, this.users, this.sessions]) {
+    for (const cache of [
+      this.tokens,
+      this.appTickets,
+      this.handledEvents,
+      this.users,
+      this.sessions,
+    ]) {
       cache.clear();
     }
     this.locks.clear();
     this.dueIndex.clear();
   }
 
-  private createCache<V extends object | string>(max: number): LRUCache<string, V> {
+  private createCache<V extends object | string | true>(max: number): LRUCache<string, V> {
     // ttlResolution 0: read the clock on every access, so an entry is never served past its TTL.
     // No ttlAutopurge: expired entries are dropped when touched or evicted, so no timers run.
     return new LRUCache<string, V>({ max, ttlResolution: 0, perf: { now: () => this.clock() } });
   }
 
   /** A TTL already spent deletes the entry: `ttl: 0` would mean "never expires" to lru-cache. */
-  private putWithTtl<V extends object | string>(
+  private putWithTtl<V extends object | string | true>(
     cache: LRUCache<string, V>,
     key: string,
     value: V,

@@ -27,6 +27,7 @@ import {
   redisConnectionErrorMessage,
   redisUnavailableMessage,
 } from './storage.messages.js';
+import { fingerprint } from '../utils/fingerprint.util.js';
 
 /** Reconnect delay: grows 100 ms per attempt up to 2 s, so the store recovers soon after Redis returns. */
 const MAX_RECONNECT_DELAY_MS = 2000;
@@ -65,6 +66,18 @@ if ok and type(value) == 'table' and value.token == ARGV[1] then
 end
 return 0`);
 
+/** Writes the app_ticket JSON ARGV[1] unless the stored one was issued after ARGV[2] (epoch ms). */
+const SET_APP_TICKET_IF_NOT_OLDER = new RedisScript(`
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local ok, value = pcall(cjson.decode, stored)
+  if ok and type(value) == 'table' and tonumber(value.issuedAt) and tonumber(value.issuedAt) > tonumber(ARGV[2]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`);
+
 /** Deletes a lock only if ARGV[1] still owns it. */
 const RELEASE_LOCK_IF_OWNER = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -77,8 +90,9 @@ return 0`);
  * on another, and one refresh lock serves them all.
  *
  * Layout under `keyPrefix`: `token:<key>`, `ticket:<appId>`, `user:<appId>:<openId>` and `session:<id>`
- * hold JSON (or the ticket) with a PX TTL matching the record's life; `lock:<key>` holds the owner
- * id with the lease as PX (`lock:login:<hash>` marks a login state used); the due index is a sorted
+ * hold JSON with a PX TTL matching the record's life (the ticket `{ ticket, issuedAt }` has none);
+ * `lock:<key>` holds the owner id with the lease as PX (`lock:login:<hash>` marks a login state
+ * used); `event:<appId>:<event id>` marks a handled event for its TTL; the due index is a sorted
  * set scored by due time: `due` on a single node, 16 buckets `due:{<tag>}` spread over the slots on
  * a Cluster. Every method is one command or one single-key script (one per bucket for `getDue`), so
  * none of them scans the keyspace and all of them run on a Cluster.
@@ -168,14 +182,32 @@ export class RedisTokenStore implements FeishuTokenStore {
   }
 
   async getAppTicket(appId: string): Promise<string | undefined> {
-    const ticket = await this.run('read the app_ticket', (redis) =>
-      redis.get(this.key('ticket', appId)),
+    const stored = await this.readJson<{ ticket?: unknown }>(
+      'read the app_ticket',
+      'app_ticket',
+      this.key('ticket', appId),
     );
-    return ticket ?? undefined;
+    return typeof stored?.ticket === 'string' ? stored.ticket : undefined;
   }
 
-  async setAppTicket(appId: string, ticket: string): Promise<void> {
-    await this.run('write the app_ticket', (redis) => redis.set(this.key('ticket', appId), ticket));
+  async setAppTicket(appId: string, ticket: string, issuedAt: number): Promise<boolean> {
+    const reply = await this.run('write the app_ticket', (redis) =>
+      SET_APP_TICKET_IF_NOT_OLDER.run(
+        redis,
+        this.key('ticket', appId),
+        JSON.stringify({ ticket, issuedAt }),
+        String(issuedAt),
+      ),
+    );
+    return reply === 1;
+  }
+
+  async claimEvent(eventKey: string, ttlSeconds: number): Promise<boolean> {
+    const ttlMs = Math.max(1, Math.ceil(ttlSeconds * 1000));
+    const reply = await this.run('record a handled event', (redis) =>
+      redis.set(this.key('event', eventKey), '1', 'PX', ttlMs, 'NX'),
+    );
+    return reply === 'OK';
   }
 
   async getUserToken(appId: string, openId: string): Promise<FeishuUserTokenRecord | undefined> {
@@ -343,7 +375,7 @@ export class RedisTokenStore implements FeishuTokenStore {
     try {
       return JSON.parse(raw) as T;
     } catch {
-      this.logger.warn(corruptStoredValueMessage(kind, key));
+      this.logger.warn(corruptStoredValueMessage(kind, fingerprint(key)));
       return undefined;
     }
   }

@@ -18,8 +18,9 @@ export const redisConnectionErrorMessage = (reason: string) =>
 
 export const REDIS_RECONNECTED_MESSAGE = 'Redis token store connection is ready again.';
 
-export const corruptStoredValueMessage = (kind: string, key: string) =>
-  `Ignored a ${kind} in the Redis token store that is not valid JSON (key "${key}").`;
+/** `keyHash` is a short hash of the key: keys hold session ids, never logged. */
+export const corruptStoredValueMessage = (kind: string, keyHash: string) =>
+  `Ignored a ${kind} in the Redis token store that is not valid JSON (key hash ${keyHash}).`;
 
 export const invalidEncryptionKeysMessage = (reason: string) =>
   `encryption.keys: ${reason} Each entry is { id, key } where id is a non-empty string and key is 32 bytes as base64 or hex (e.g. \`openssl rand -base64 32\`).`;

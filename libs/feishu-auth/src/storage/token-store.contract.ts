@@ -155,19 +155,82 @@ export function describeTokenStoreContract(
 
     describe('app tickets', () => {
       it('should return the latest app_ticket of each app', async () => {
+        const t0 = harness.now();
         expect(await store.getAppTicket('cli_a')).toBeUndefined();
-        await store.setAppTicket('cli_a', 'ticket-1');
-        await store.setAppTicket('cli_b', 'ticket-b');
-        await store.setAppTicket('cli_a', 'ticket-2');
+        await store.setAppTicket('cli_a', 'ticket-1', t0);
+        await store.setAppTicket('cli_b', 'ticket-b', t0);
+        await store.setAppTicket('cli_a', 'ticket-2', t0 + 3_600_000);
 
         expect(await store.getAppTicket('cli_a')).toBe('ticket-2');
         expect(await store.getAppTicket('cli_b')).toBe('ticket-b');
       });
 
       it('should let another instance read the app_ticket one instance received', async () => {
-        await store.setAppTicket('cli_a', 'pushed-to-instance-1');
+        await store.setAppTicket('cli_a', 'pushed-to-instance-1', harness.now());
 
         expect(await peer().getAppTicket('cli_a')).toBe('pushed-to-instance-1');
+      });
+
+      it('should never let an app_ticket issued earlier replace one issued later', async () => {
+        const t0 = harness.now();
+        expect(await store.setAppTicket('cli_a', 'newer', t0 + 1000)).toBe(true);
+
+        expect(await peer().setAppTicket('cli_a', 'older', t0)).toBe(false);
+        expect(await store.getAppTicket('cli_a')).toBe('newer');
+        expect(await store.setAppTicket('cli_a', 'same-time', t0 + 1000)).toBe(true);
+        expect(await store.getAppTicket('cli_a')).toBe('same-time');
+      });
+
+      it('should keep the latest of many app_tickets written concurrently by several instances', async () => {
+        const t0 = harness.now();
+        const times = Array.from({ length: 20 }, (_, index) => t0 + ((index * 7) % 20) * 1000);
+        await Promise.all(
+          times.map((at, index) =>
+            (index % 2 === 0 ? store : peer()).setAppTicket('cli_a', `ticket-${at}`, at),
+          ),
+        );
+
+        expect(await store.getAppTicket('cli_a')).toBe(`ticket-${t0 + 19_000}`);
+      });
+    });
+
+    describe('handled events', () => {
+      it('should claim an event id once, then refuse it on every instance', async () => {
+        expect(await store.claimEvent('cli_a:ev-1', 3600)).toBe(true);
+
+        expect(await store.claimEvent('cli_a:ev-1', 3600)).toBe(false);
+        expect(await peer().claimEvent('cli_a:ev-1', 3600)).toBe(false);
+        expect(await store.claimEvent('cli_a:ev-2', 3600)).toBe(true);
+      });
+
+      it('should give an event id to exactly one of many concurrent claims across instances', async () => {
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, (_, index) =>
+            (index % 2 === 0 ? store : peer()).claimEvent('cli_a:ev-race', 3600),
+          ),
+        );
+
+        expect(claims.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('should forget a claimed event id once its TTL has passed', async () => {
+        expect(await store.claimEvent('cli_a:ev-short', 1)).toBe(true);
+
+        await harness.advance(1100);
+
+        expect(
+          await eventually(
+            () => store.claimEvent('cli_a:ev-short', 1),
+            (claimed) => claimed,
+          ),
+        ).toBe(true);
+      });
+
+      it('should keep event ids apart from locks and tokens with the same name', async () => {
+        await store.acquireLock('cli_a:ev-3', 60_000);
+        await store.setToken('cli_a:ev-3', { token: 't', expiresAt: harness.now() + 60_000 });
+
+        expect(await store.claimEvent('cli_a:ev-3', 3600)).toBe(true);
       });
     });
 
