@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { TokenService } from '@feishu-auth/nestjs';
+import { FeishuTokenStore, TokenService } from '@feishu-auth/nestjs';
 import { startDemo, type RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
 import { DemoConfigError } from '../apps/demo/src/demo.config.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
@@ -141,7 +141,7 @@ describe.each(HTTP_PLATFORMS)('demo app on %s on the embedded emulator', (platfo
   it('should list the cached tokens with expiry and renewal times, and no token, on /api/status', async () => {
     const agent = await signIn(demo, ZHANG_SAN);
     await agent.get('/api/tenant').expect(200);
-    const status = await request(demo.url).get('/api/status').expect(200);
+    const status = await agent.get('/api/status').expect(200);
     expect(status.body.target).toBe('emulator');
     expect(status.body.margins).toEqual({ appTokenSeconds: 40, userTokenSeconds: 60 });
     const user = status.body.tokens.find(
@@ -161,10 +161,41 @@ describe.each(HTTP_PLATFORMS)('demo app on %s on the embedded emulator', (platfo
     expect(status.text).not.toContain(userToken);
     expect(status.text).not.toContain(tenantToken);
 
-    const page = await request(demo.url).get('/status').expect(200);
+    const page = await agent.get('/status').expect(200);
     expect(page.text).toContain(`user <code>${ZHANG_SAN}</code>`);
     expect(page.text).not.toContain(userToken);
     expect(page.text).not.toContain(tenantToken);
+  });
+
+  it('should show no open_id on /status and /api/status to a signed-out visitor, nor another user’s', async () => {
+    const zhangSan = await signIn(demo, ZHANG_SAN);
+    const other = demo.emulator!.users.find((user) => user.openId !== ZHANG_SAN)!;
+    await signIn(demo, other.openId);
+
+    for (const path of ['/api/status', '/status']) {
+      const anonymous = await request(demo.url).get(path).expect(200);
+      expect(anonymous.text).not.toContain(ZHANG_SAN);
+      expect(anonymous.text).not.toContain(other.openId);
+      const own = await zhangSan.get(path).expect(200);
+      expect(own.text).toContain(ZHANG_SAN);
+      expect(own.text).not.toContain(other.openId);
+    }
+    const users = (await request(demo.url).get('/api/status')).body.tokens.filter(
+      (token: { kind: string }) => token.kind === 'user',
+    );
+    expect(users.length).toBeGreaterThanOrEqual(2);
+    expect(users.every((token: { subject?: string }) => token.subject === undefined)).toBe(true);
+  });
+
+  it('should log out only by POST: GET /auth/feishu/logout answers 405 and keeps the session', async () => {
+    const agent = await signIn(demo, ZHANG_SAN);
+
+    const byLink = await agent.get('/auth/feishu/logout').expect(405);
+
+    expect(byLink.headers.allow).toBe('POST');
+    await agent.get('/api/me').expect(200);
+    const home = await agent.get('/').expect(200);
+    expect(home.text).toMatch(/<form method="post" action="\/auth\/feishu\/logout">/);
   });
 
   it('should sign out: the session ends, the tokens are forgotten and / offers login again', async () => {
@@ -173,10 +204,11 @@ describe.each(HTTP_PLATFORMS)('demo app on %s on the embedded emulator', (platfo
     await agent.get('/api/me').expect(401);
     const page = await agent.get('/').expect(200);
     expect(page.text).toContain('data-testid="login"');
-    const status = await request(demo.url).get('/api/status').expect(200);
-    expect(
-      status.body.tokens.filter((token: { subject: string }) => token.subject === ZHANG_SAN),
-    ).toEqual([]);
+    await expect(
+      demo.app
+        .get<FeishuTokenStore>(FeishuTokenStore)
+        .getUserToken('cli_emulator_selfbuilt', ZHANG_SAN),
+    ).resolves.toBeUndefined();
   });
 
   it('should send a refused consent back home with a clear message', async () => {

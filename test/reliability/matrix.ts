@@ -40,6 +40,7 @@ const IN_APP = 'test/in-app-login.e2e-spec.ts';
 const OPTIONS_UNIT = 'libs/feishu-auth/src/feishu-auth.options.spec.ts';
 const LOGIN_FLOOD = 'test/login-flood.integration-spec.ts';
 const APP_BOUND = 'test/app-bound-users.integration-spec.ts';
+const DEMO = 'test/demo.e2e-spec.ts';
 const CONTRACT = 'libs/feishu-auth/src/storage/token-store.contract.ts';
 const EVENTS = 'test/events-endpoint.e2e-spec.ts';
 const TRACKER_UNIT = 'libs/feishu-auth/src/services/token-status.tracker.spec.ts';
@@ -996,6 +997,23 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: EVENTS,
             test: 'should ignore an app_ticket for another app, logging its app id quoted and cut short',
+          },
+        ],
+      },
+      {
+        id: 'I5',
+        case: 'Demo: another site triggers `GET /auth/feishu/logout` (an image, a link); a signed-out visitor opens `/status` or `/api/status`',
+        expected:
+          'GET logout answers 405 with `Allow: POST` and the session survives (logout is a form POST); ' +
+          'the status pages name no open_id but the signed-in visitor’s own.',
+        testedBy: [
+          {
+            file: DEMO,
+            test: 'should log out only by POST: GET /auth/feishu/logout answers 405 and keeps the session',
+          },
+          {
+            file: DEMO,
+            test: 'should show no open_id on /status and /api/status to a signed-out visitor, nor another user’s',
           },
         ],
       },

@@ -1,4 +1,15 @@
-import { Controller, Get, HttpCode, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Redirect,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   FeishuCodeGuard,
   FeishuLoginGuard,
@@ -10,6 +21,7 @@ import {
   type FeishuProfile,
   type FeishuSessionToken,
 } from '@feishu-auth/nestjs';
+import { LOGOUT_BY_POST_MESSAGE } from './demo.messages.js';
 import { TokenActivity } from './token-activity.module.js';
 
 /** The login routes: start, callback, in-app code, logout; the same on Express and Fastify. */
@@ -66,13 +78,18 @@ export class AuthController {
     }
   }
 
-  /** The same, for a person who types the URL. */
+  /**
+   * Logout is a POST only: a GET could be triggered by any site (an image, a link), signing the
+   * visitor out behind their back. Typing the URL gets 405 and the way to do it.
+   */
   @Get('logout')
-  @Redirect('/', 303)
-  async logoutByLink(
-    @Req() request: FeishuHttpRequest,
-    @Res({ passthrough: true }) response: FeishuHttpResponse,
-  ): Promise<void> {
-    await this.logout(request, response);
+  @HttpCode(HttpStatus.METHOD_NOT_ALLOWED)
+  @Header('Allow', 'POST')
+  logoutByLink(): { statusCode: number; error: string; message: string } {
+    return {
+      statusCode: HttpStatus.METHOD_NOT_ALLOWED,
+      error: 'Method Not Allowed',
+      message: LOGOUT_BY_POST_MESSAGE,
+    };
   }
 }

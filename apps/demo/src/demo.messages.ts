@@ -34,3 +34,7 @@ export const IN_APP_EMULATOR_ONLY =
   'Simulated in-app codes come from the embedded emulator; on real Feishu the Feishu client gives them.';
 
 export const IN_APP_UNKNOWN_USER = 'Pick one of the emulator users (an open_id such as ou_…).';
+
+export const LOGOUT_BY_POST_MESSAGE =
+  'Log out with POST /auth/feishu/logout (the Log out button on the home page): a GET link could ' +
+  'be triggered by any other site.';

@@ -1,5 +1,6 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Req } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { FeishuSessionService, type FeishuHttpRequest } from '@feishu-auth/nestjs';
 import type { DemoSettings } from './demo.settings.js';
 import { html, type SafeHtml } from './html.util.js';
 import { renderPage } from './page.layout.js';
@@ -17,6 +18,7 @@ export class StatusController {
 
   constructor(
     private readonly status: TokenStatusReader,
+    private readonly sessions: FeishuSessionService,
     config: ConfigService,
   ) {
     this.demo = config.getOrThrow<DemoSettings>('demo');
@@ -24,21 +26,26 @@ export class StatusController {
 
   @Get('api/status')
   @Header('Cache-Control', 'no-store')
-  json(): Promise<DemoTokenStatus> {
-    return this.status.snapshot();
+  async json(@Req() request: FeishuHttpRequest): Promise<DemoTokenStatus> {
+    return this.status.snapshot(await this.viewer(request));
   }
 
   @Get('status')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async page(): Promise<string> {
-    const status = await this.status.snapshot();
+  async page(@Req() request: FeishuHttpRequest): Promise<string> {
+    const status = await this.status.snapshot(await this.viewer(request));
     return renderPage({
       title: 'Token status',
       target: this.demo.targetLabel,
       body: html`${cachedTokens(status)}${serviceCounters(status)}`,
       refreshSeconds: 5,
     });
+  }
+
+  /** The signed-in visitor's open_id: the only one these pages show. */
+  private async viewer(request: FeishuHttpRequest): Promise<string | undefined> {
+    return (await this.sessions.get(request))?.openId;
   }
 }
 
@@ -49,7 +56,7 @@ function cachedTokens(status: DemoTokenStatus): SafeHtml {
       The tokens this instance holds and when each is renewed: app and tenant tokens with
       ${status.margins.appTokenSeconds} s left, user tokens with ${status.margins.userTokenSeconds}
       s left. This page reloads every 5 seconds; the same data is at
-      <a href="/api/status">/api/status</a>. No token is ever shown.
+      <a href="/api/status">/api/status</a>. No token is ever shown, and no open_id but your own.
     </p>
     <table data-testid="cached-tokens">
       <tr>
@@ -72,7 +79,7 @@ function cachedTokens(status: DemoTokenStatus): SafeHtml {
 
 function tokenRow(token: DemoCachedToken, now: number): SafeHtml {
   return html`<tr data-testid="token-${token.kind}">
-    <td>${token.kind} <code>${token.subject}</code></td>
+    <td>${token.kind} ${subjectCell(token.subject)}</td>
     <td>${describeExpiry(token.expiresAt, now)}</td>
     <td>${describeExpiry(token.renewsFrom, now)}</td>
     <td>${token.renewals} (${token.proactiveRenewals})</td>
@@ -80,6 +87,13 @@ function tokenRow(token: DemoCachedToken, now: number): SafeHtml {
       ${token.failures}${token.lastError ? html`<div class="muted">${token.lastError}</div>` : undefined}
     </td>
   </tr>`;
+}
+
+/** A user's open_id only on their own row (tenant keys and app ids are shown as they are). */
+function subjectCell(subject: string | undefined): SafeHtml {
+  return subject === undefined
+    ? html`<span class="muted">(another visitor)</span>`
+    : html`<code>${subject}</code>`;
 }
 
 function serviceCounters(status: DemoTokenStatus): SafeHtml {

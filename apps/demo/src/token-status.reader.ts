@@ -4,8 +4,12 @@ import { FeishuTokenStore, TokenService, type FeishuTokenStatus } from '@feishu-
 import type { DemoSettings } from './demo.settings.js';
 import { TokenActivity, type TokenActivityEntry } from './token-activity.module.js';
 
-/** One token the demo's TokenService holds. Carries no token. */
-export interface DemoCachedToken extends TokenActivityEntry {
+/**
+ * One token the demo's TokenService holds. Carries no token, and a user's open_id only for that
+ * user (`subject` is absent on other users' rows).
+ */
+export interface DemoCachedToken extends Omit<TokenActivityEntry, 'subject'> {
+  subject?: string;
   /** Epoch ms from which the scheduler renews it (expiry minus the configured margin). */
   renewsFrom?: number;
   /** User tokens: when the refresh token runs out (the user must then sign in again). */
@@ -38,7 +42,8 @@ export class TokenStatusReader {
     this.demo = config.getOrThrow<DemoSettings>('demo');
   }
 
-  async snapshot(): Promise<DemoTokenStatus> {
+  /** @param viewerOpenId the signed-in visitor: the only user whose open_id the snapshot names. */
+  async snapshot(viewerOpenId?: string): Promise<DemoTokenStatus> {
     const margins = this.margins();
     const tokens: DemoCachedToken[] = [];
     for (const entry of this.activity.list()) {
@@ -47,8 +52,10 @@ export class TokenStatusReader {
         continue;
       }
       const margin = entry.kind === 'user' ? margins.userTokenSeconds : margins.appTokenSeconds;
+      const hidden = entry.kind === 'user' && entry.subject !== viewerOpenId;
       tokens.push({
         ...token,
+        subject: hidden ? undefined : entry.subject,
         renewsFrom: token.expiresAt === undefined ? undefined : token.expiresAt - margin * 1000,
       });
     }
