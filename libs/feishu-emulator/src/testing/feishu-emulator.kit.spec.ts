@@ -49,6 +49,7 @@ describe('FeishuEmulatorKit', () => {
       appSecret: 'emulator-store-secret',
       appType: 'store',
       redirectUri: DEFAULT_REDIRECT_URIS[0],
+      events: { verificationToken: expect.any(String), encryptKey: expect.any(String) },
     });
   });
 

@@ -29,6 +29,8 @@ export interface FeishuAuthEmulatorOptions {
   appType: 'self-built' | 'store';
   domain: { open: string; accounts: string };
   redirectUri: string;
+  /** Store apps: how their events are authenticated (the module refuses a store app without). */
+  events?: { verificationToken: string; encryptKey?: string };
 }
 
 /**
@@ -93,6 +95,9 @@ export class FeishuEmulatorKit {
       appType: app.type,
       domain: { open: emulator.url, accounts: emulator.url },
       redirectUri: this.redirectUri,
+      ...(app.type === 'store'
+        ? { events: { verificationToken: app.verificationToken, encryptKey: app.encryptKey } }
+        : {}),
     };
   }
 
