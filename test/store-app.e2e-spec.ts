@@ -2,7 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator, encryptEvent, signEvent } from '@feishu-auth/emulator';
 import {
   FeishuAppTicketUnavailableError,
+  FeishuAuthError,
   FeishuClient,
+  FeishuTenantKeyRequiredError,
   FeishuTokenStore,
   TokenService,
 } from '@feishu-auth/nestjs';
@@ -74,6 +76,23 @@ describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest a
     expect(emulator.stats()['app_access_token']).toBe(1);
     expect(emulator.stats()['tenant_access_token']).toBe(2);
     await expect(tokens.getTenantAccessToken()).rejects.toThrow(/needs the tenant key/);
+  });
+
+  it('should refuse a tenant token without a tenant key with a typed library error', async () => {
+    await emulator.pushAppTicket(STORE_APP.appId);
+    const tokens = app.get(TokenService);
+    const client = app.get(FeishuClient);
+
+    const viaClient = client
+      .request('GET', '/open-apis/contact/v3/users/ou_1', { token: 'tenant' })
+      .catch((error: unknown) => error);
+
+    await expect(tokens.getTenantAccessToken('')).rejects.toBeInstanceOf(
+      FeishuTenantKeyRequiredError,
+    );
+    expect(await viaClient).toBeInstanceOf(FeishuTenantKeyRequiredError);
+    expect(await viaClient).toBeInstanceOf(FeishuAuthError);
+    expect(emulator.stats()['tenant_access_token'] ?? 0).toBe(0);
   });
 
   it('should request a resend when Feishu calls the stored ticket stale (10012)', async () => {

@@ -36,12 +36,26 @@ export interface FeishuApiErrorDetails {
 }
 
 /**
+ * The base class of the errors this library throws, so one `instanceof FeishuAuthError` tells
+ * them from anything else. (`FeishuLoginException`, the HTTP answer to a refused login, is a Nest
+ * `HttpException` instead.) Messages never carry a token or a secret.
+ *
+ * @publicApi
+ */
+export abstract class FeishuAuthError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
  * A call to Feishu failed. Carries Feishu's `code`, the HTTP status, the log id and a hint;
  * never a token or a secret.
  *
  * @publicApi
  */
-export class FeishuApiError extends Error {
+export class FeishuApiError extends FeishuAuthError {
   readonly code: number;
   readonly httpStatus?: number;
   readonly oauthError?: string;
@@ -76,7 +90,7 @@ export class FeishuApiError extends Error {
  *
  * @publicApi
  */
-export class FeishuReauthRequiredError extends Error {
+export class FeishuReauthRequiredError extends FeishuAuthError {
   constructor(
     readonly openId: string,
     readonly reason: string,
@@ -93,7 +107,7 @@ export class FeishuReauthRequiredError extends Error {
  *
  * @publicApi
  */
-export class FeishuConfigError extends Error {
+export class FeishuConfigError extends FeishuAuthError {
   constructor(message: string) {
     super(message);
     this.name = 'FeishuConfigError';
@@ -105,7 +119,7 @@ export class FeishuConfigError extends Error {
  *
  * @publicApi
  */
-export class FeishuStoreUnavailableError extends Error {
+export class FeishuStoreUnavailableError extends FeishuAuthError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FeishuStoreUnavailableError';
@@ -118,7 +132,7 @@ export class FeishuStoreUnavailableError extends Error {
  *
  * @publicApi
  */
-export class FeishuAppTicketUnavailableError extends Error {
+export class FeishuAppTicketUnavailableError extends FeishuAuthError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FeishuAppTicketUnavailableError';
@@ -131,7 +145,7 @@ export class FeishuAppTicketUnavailableError extends Error {
  *
  * @publicApi
  */
-export class FeishuEventRejectedError extends Error {
+export class FeishuEventRejectedError extends FeishuAuthError {
   constructor(
     message: string,
     readonly status: 400 | 401,
@@ -147,7 +161,7 @@ export class FeishuEventRejectedError extends Error {
  *
  * @publicApi
  */
-export class FeishuBudgetExceededError extends Error {
+export class FeishuBudgetExceededError extends FeishuAuthError {
   constructor(
     message: string,
     /** When the client may try again, in ms. */
@@ -155,5 +169,19 @@ export class FeishuBudgetExceededError extends Error {
   ) {
     super(message);
     this.name = 'FeishuBudgetExceededError';
+  }
+}
+
+/**
+ * A store app asked for a tenant access token without the tenant key of the tenant to act for
+ * (`TokenService.getTenantAccessToken(tenantKey)`, `FeishuClient` with `token: 'tenant'`). A bug
+ * in the caller: pass the user's `tenantKey` (from their profile or the app-installed event).
+ *
+ * @publicApi
+ */
+export class FeishuTenantKeyRequiredError extends FeishuAuthError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeishuTenantKeyRequiredError';
   }
 }

@@ -7,6 +7,7 @@ import {
   FeishuReauthRequiredError,
   FeishuStoreUnavailableError,
 } from './feishu-auth.errors.js';
+import { feishuCodeMeaning } from './http/feishu-error-codes.js';
 
 /** @publicApi */
 export interface FeishuHttpExceptionOptions {
@@ -94,7 +95,11 @@ function fromApiError(error: FeishuApiError, options: FeishuHttpExceptionOptions
 
 /** No answer at all, HTTP 503, or Feishu's own "temporarily unavailable" code. */
 function isUnavailable(error: FeishuApiError): boolean {
-  return error.httpStatus === undefined || error.httpStatus === 503 || error.code === 20072;
+  return (
+    error.httpStatus === undefined ||
+    error.httpStatus === 503 ||
+    feishuCodeMeaning(error.code)?.unavailable === true
+  );
 }
 
 function unauthorized(reason: string, loginUrl: string | undefined, cause: unknown): HttpException {

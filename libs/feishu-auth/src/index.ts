@@ -50,11 +50,13 @@ export { FEISHU_STRATEGY_NAME } from './feishu-auth.constants.js';
 export {
   FeishuApiError,
   FeishuAppTicketUnavailableError,
+  FeishuAuthError,
   FeishuBudgetExceededError,
   FeishuConfigError,
   FeishuEventRejectedError,
   FeishuReauthRequiredError,
   FeishuStoreUnavailableError,
+  FeishuTenantKeyRequiredError,
   type FeishuApiErrorDetails,
   type FeishuErrorKind,
 } from './feishu-auth.errors.js';

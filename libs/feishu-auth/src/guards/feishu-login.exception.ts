@@ -1,19 +1,10 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { FeishuApiError } from '../feishu-auth.errors.js';
+import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
 import {
   LOGIN_FAILURE_MESSAGES,
   type FeishuLoginFailureReason,
 } from '../strategies/feishu-login.messages.js';
-
-/** Feishu token-endpoint codes that mean "this login attempt is spent", not "Feishu is down". */
-const CODE_FAILURES: Readonly<Record<number, FeishuLoginFailureReason>> = {
-  20003: 'code_invalid',
-  20065: 'code_invalid',
-  20004: 'code_expired',
-  20024: 'code_app_mismatch',
-  20049: 'pkce_mismatch',
-  20071: 'redirect_uri_mismatch',
-};
 
 /**
  * A login failure the client gets as 4xx JSON `{ statusCode, error, reason, message, hint? }`
@@ -48,7 +39,7 @@ export class FeishuLoginException extends HttpException {
 export function codeExchangeFailure(error: unknown): unknown {
   const cause = unwrapOAuthError(error);
   if (cause instanceof FeishuApiError) {
-    const reason = CODE_FAILURES[cause.code];
+    const reason = feishuCodeMeaning(cause.code)?.login;
     if (reason !== undefined) {
       return new FeishuLoginException(reason, HttpStatus.BAD_REQUEST, cause.hint);
     }

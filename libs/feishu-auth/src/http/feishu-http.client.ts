@@ -4,7 +4,7 @@ import { FeishuApiError, type FeishuErrorKind } from '../feishu-auth.errors.js';
 import * as messages from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import { fullJitterDelay, sleep } from '../utils/backoff.util.js';
-import { kindOfFeishuCode } from './feishu-error-codes.js';
+import { feishuCodeMeaning, kindOfFeishuCode } from './feishu-error-codes.js';
 
 /** One call to Feishu. */
 export interface FeishuHttpRequest {
@@ -181,7 +181,7 @@ function apiError(
     logId,
     endpoint,
     kind,
-    hint: messages.hintFor(code),
+    hint: feishuCodeMeaning(code)?.hint,
     retryAfterMs: kind === 'rate-limited' ? rateLimitResetMs(response.headers) : undefined,
   });
 }

@@ -3,7 +3,7 @@ import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
 import { FeishuApiError } from '../feishu-auth.errors.js';
 import * as messages from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
-import { V1_OIDC_INVALID_APP_TOKEN_CODE } from '../http/feishu-error-codes.js';
+import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
 import { FeishuHttpClient, type FeishuHttpRequest } from '../http/feishu-http.client.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
 import type { FeishuTokenIssuer } from '../interfaces/feishu-token-store.interface.js';
@@ -147,7 +147,10 @@ export class FeishuOAuthClient {
     try {
       return await this.sendOidcGrant(path, fields, appToken);
     } catch (error) {
-      if (!(error instanceof FeishuApiError) || error.code !== V1_OIDC_INVALID_APP_TOKEN_CODE) {
+      if (
+        !(error instanceof FeishuApiError) ||
+        feishuCodeMeaning(error.code)?.recover !== 'fresh-app-token'
+      ) {
         throw error;
       }
       // Refused before the code or refresh token was looked at, so sending it again is safe.

@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
-import { FeishuApiError, FeishuAppTicketUnavailableError } from '../feishu-auth.errors.js';
+import {
+  FeishuApiError,
+  FeishuAppTicketUnavailableError,
+  FeishuTenantKeyRequiredError,
+} from '../feishu-auth.errors.js';
 import * as messages from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
-import { STALE_APP_TICKET_CODE } from '../http/feishu-error-codes.js';
+import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
 import { FeishuHttpClient } from '../http/feishu-http.client.js';
 import {
   type FeishuCachedToken,
@@ -109,7 +113,7 @@ export class AppTokenManager {
       };
     }
     if (typeof tenantKey !== 'string' || tenantKey.length === 0) {
-      throw new TypeError(messages.tenantKeyRequiredMessage());
+      throw new FeishuTenantKeyRequiredError(messages.tenantKeyRequiredMessage());
     }
     return { key: `tenant:${this.options.appId}:${tenantKey}`, kind: 'tenant', subject: tenantKey };
   }
@@ -374,7 +378,10 @@ export class AppTokenManager {
         'app_access_token',
       );
     } catch (error) {
-      if (error instanceof FeishuApiError && error.code === STALE_APP_TICKET_CODE) {
+      if (
+        error instanceof FeishuApiError &&
+        feishuCodeMeaning(error.code)?.recover === 'resend-app-ticket'
+      ) {
         throw await this.ticketUnavailable(error, true);
       }
       throw error;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RETRY_WITH_FRESH_TOKEN_CODES } from '../http/feishu-error-codes.js';
+import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
 import {
   type FeishuCachedToken,
   FeishuTokenStore,
@@ -31,7 +31,7 @@ export class ManagedTokens {
 
   /** Whether Feishu's `code` means "this token is not accepted": drop it and retry once. */
   static rejectsToken(code: unknown): boolean {
-    return typeof code === 'number' && RETRY_WITH_FRESH_TOKEN_CODES.has(code);
+    return feishuCodeMeaning(code)?.recover === 'fresh-token';
   }
 
   get(ref: FeishuTokenRef): Promise<string> {

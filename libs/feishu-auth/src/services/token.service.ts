@@ -28,7 +28,7 @@ export class TokenService {
 
   /**
    * The tenant access token. Self-built apps have one tenant and ignore `tenantKey`; store apps
-   * need it (the user's `tenantKey`), and fail with a `TypeError` without it.
+   * need it (the user's `tenantKey`), and fail with a `FeishuTenantKeyRequiredError` without it.
    */
   getTenantAccessToken(tenantKey?: string): Promise<string> {
     return this.appTokens.getTenantAccessToken(tenantKey);

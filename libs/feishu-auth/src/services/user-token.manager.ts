@@ -7,7 +7,7 @@ import {
 } from '../feishu-auth.errors.js';
 import * as messages from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
-import { REAUTH_CODES, USED_REFRESH_TOKEN_CODES } from '../http/feishu-error-codes.js';
+import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
 import {
   FeishuTokenStore,
@@ -20,8 +20,6 @@ import { SingleFlight } from '../utils/single-flight.util.js';
 import { RefreshLock } from './refresh-lock.js';
 import { TokenStatusTracker } from './token-status.tracker.js';
 
-/** Refresh codes after which the record is useless (besides the reauth codes): the app cannot refresh. */
-const DEAD_RECORD_CODES: ReadonlySet<number> = new Set([...REAUTH_CODES, 20024, 20074]);
 /** Without a refresh token the record lives as long as the access token. */
 const MIN_RECORD_TTL_SECONDS = 60;
 const FAILURE_BACKOFF_BASE_MS = 1_000;
@@ -281,7 +279,7 @@ export class UserTokenManager {
     proactive: boolean,
   ): Promise<string> {
     const { openId } = current;
-    if (error instanceof FeishuApiError && USED_REFRESH_TOKEN_CODES.has(error.code)) {
+    if (error instanceof FeishuApiError && feishuCodeMeaning(error.code)?.record === 'used') {
       // Another caller (without a shared lock, or whose lease ran out) may have rotated it already.
       const latest = await this.store.getUserToken(this.options.appId, openId);
       if (
@@ -294,7 +292,7 @@ export class UserTokenManager {
     }
     if (
       error instanceof FeishuApiError &&
-      (DEAD_RECORD_CODES.has(error.code) || error.kind === 'reauth')
+      (feishuCodeMeaning(error.code)?.record !== undefined || error.kind === 'reauth')
     ) {
       this.status.failed('user', openId, error, false);
       return this.reauth(current, messages.refreshRefusedMessage(error.code), error, false);

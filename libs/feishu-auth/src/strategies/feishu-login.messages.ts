@@ -1,8 +1,11 @@
+import type { FeishuCodeLoginFailure } from '../http/feishu-error-codes.js';
+
 /**
  * Why a login callback (or an in-app code sign-in) was refused. `reason` is stable (tests and clients may branch on it);
  * the message says what happened in words, never with a token, a code or a cookie value.
  */
 export type FeishuLoginFailureReason =
+  | FeishuCodeLoginFailure // a refused code exchange (see FEISHU_ERROR_CODES)
   | 'consent_denied'
   | 'authorization_error'
   | 'missing_code'
@@ -12,13 +15,8 @@ export type FeishuLoginFailureReason =
   | 'state_browser_mismatch'
   | 'invalid_return_to'
   | 'query_too_large'
-  | 'code_invalid'
-  | 'code_expired'
-  | 'code_app_mismatch'
   | 'invalid_code_request'
-  | 'malformed_code'
-  | 'pkce_mismatch'
-  | 'redirect_uri_mismatch';
+  | 'malformed_code';
 
 export const LOGIN_FAILURE_MESSAGES: Record<FeishuLoginFailureReason, string> = {
   consent_denied: 'The user refused to authorize the app on Feishu; nothing was signed in.',
