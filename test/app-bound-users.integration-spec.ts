@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { RedisTokenStore } from '@feishu-auth/nestjs';
-import { createTestApp, login, SELF_BUILT } from './helpers/feishu-login.helper.js';
+import { createTestApp, login, SELF_BUILT } from './support/login-app.js';
 import { RedisServer } from './support/redis-server.js';
 
 const OTHER_APP = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };

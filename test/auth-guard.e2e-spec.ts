@@ -3,7 +3,9 @@ import { sign } from 'cookie-signature';
 import request from 'supertest';
 import { type EmulatorUser, FeishuEmulator } from '@feishu-auth/emulator';
 import { FeishuStoreUnavailableError, InMemoryTokenStore } from '@feishu-auth/nestjs';
-import { createTestApp, login, SELF_BUILT, type CookieJar } from './helpers/feishu-login.helper.js';
+import { createTestApp, login, SELF_BUILT } from './support/login-app.js';
+import { calls } from './support/emulator-calls.js';
+import type { CookieJar } from './support/cookie-jar.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 /** A session id signed as the library signs session cookies: the purpose label is signed, not sent. */
@@ -15,10 +17,6 @@ function signSessionId(id: string, secret: string): string {
 const LOGIN_URL = '/auth/feishu/login';
 const OTHER_APP = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };
 const SESSION_TTL_SECONDS = 3600;
-
-function calls(emulator: FeishuEmulator, key: string): number {
-  return emulator.stats()[key] ?? 0;
-}
 
 async function expect401(response: request.Response): Promise<void> {
   expect(response.status).toBe(401);

@@ -1,54 +1,27 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
+import type { Page } from 'playwright-core';
+import type { RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
+import { launchChromium, type ChromiumSession } from './support/chromium.js';
+import { startQuietDemo } from './support/demo.js';
 
-/** Debian's chromium, never a browser download. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = join(process.cwd(), 'test-output', 'demo-signed-in.png');
 const LI_SI = 'ou_fc2e140068d1d7e0d7b6441fb73142a8';
 
 describe('demo in a real browser (Chromium)', () => {
   let demo: RunningDemo;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: ChromiumSession;
   let page: Page;
   let pageErrors: string[];
 
   beforeAll(async () => {
-    // Port 0 for both; startDemo registers the resulting callback URL with the emulator it
-    // started (emulator.addRedirectUri), as demo.e2e-spec.ts checks.
-    demo = await startDemo({
-      env: {},
-      port: 0,
-      emulatorPort: 0,
-      print: () => undefined,
-      logger: false,
-    });
+    demo = await startQuietDemo();
   });
 
   beforeEach(async () => {
-    userDataDir = await mkdtemp(join(tmpdir(), 'demo-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1100, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    browser = await launchChromium({ width: 1100, height: 900 });
+    page = browser.page;
+    pageErrors = browser.pageErrors;
     // Failed subresources and script errors; browsers ask every site for /favicon.ico by
     // themselves, which the emulator does not serve.
     page.on('response', (response) => {
@@ -65,8 +38,7 @@ describe('demo in a real browser (Chromium)', () => {
   });
 
   afterEach(async () => {
-    await context?.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   afterAll(async () => {

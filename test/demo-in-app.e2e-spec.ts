@@ -1,5 +1,7 @@
 import request from 'supertest';
-import { startDemo, type RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
+import type { RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
+import { startQuietDemo } from './support/demo.js';
+import { calls } from './support/emulator-calls.js';
 
 const ZHANG_SAN = 'ou_78aeb5207746c1ae408063a8c9741149';
 
@@ -12,16 +14,10 @@ async function simulatedCode(agent: ReturnType<typeof request.agent>): Promise<s
 
 describe('demo: login inside the Feishu client, simulated on the emulator (e2e)', () => {
   let demo: RunningDemo;
-  const exchanges = () => demo.emulator!.stats()['token.v2.authorization_code'] ?? 0;
+  const exchanges = () => calls(demo.emulator!, 'token.v2.authorization_code');
 
   beforeAll(async () => {
-    demo = await startDemo({
-      env: {},
-      port: 0,
-      emulatorPort: 0,
-      print: () => undefined,
-      logger: false,
-    });
+    demo = await startQuietDemo();
   });
 
   afterAll(async () => {

@@ -1,46 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
+import type { Page } from 'playwright-core';
+import type { RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
+import { launchChromium, type ChromiumSession } from './support/chromium.js';
+import { startQuietDemo } from './support/demo.js';
 
-/** Debian's chromium, never a browser download. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 const WANG_WU_NAME = '王五';
 
 describe('demo /in-app page in a real browser (Chromium)', () => {
   let demo: RunningDemo;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: ChromiumSession;
   let page: Page;
-  let pageErrors: string[];
 
   beforeAll(async () => {
-    demo = await startDemo({
-      env: {},
-      port: 0,
-      emulatorPort: 0,
-      print: () => undefined,
-      logger: false,
-    });
+    demo = await startQuietDemo();
   });
 
   beforeEach(async () => {
-    userDataDir = await mkdtemp(join(tmpdir(), 'demo-in-app-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    browser = await launchChromium();
+    page = browser.page;
   });
 
   afterEach(async () => {
-    await context?.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   afterAll(async () => {
@@ -61,7 +41,7 @@ describe('demo /in-app page in a real browser (Chromium)', () => {
 
     await page.waitForURL(`${demo.url}/`);
     await expect(page.getByTestId('user-name').textContent()).resolves.toBe(WANG_WU_NAME);
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 
   it('should sign in without a cookie and call /api/me with X-Feishu-Session', async () => {
@@ -73,9 +53,9 @@ describe('demo /in-app page in a real browser (Chromium)', () => {
     const result = page.getByTestId('in-app-result');
     await result.filter({ hasText: 'answered 200' }).waitFor();
     await expect(result.textContent()).resolves.toContain(user.openId);
-    await expect(context.cookies()).resolves.not.toContainEqual(
+    await expect(browser.context.cookies()).resolves.not.toContainEqual(
       expect.objectContaining({ name: 'feishu_session' }),
     );
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { FeishuTokenStore, TokenService } from '@feishu-auth/nestjs';
 import { startDemo, type RunningDemo } from '../apps/demo/src/demo.bootstrap.js';
 import { DemoConfigError } from '../apps/demo/src/demo.config.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
+import { calls } from './support/emulator-calls.js';
 
 const ZHANG_SAN = 'ou_78aeb5207746c1ae408063a8c9741149';
 
@@ -102,7 +103,7 @@ describe.each(HTTP_PLATFORMS)('demo app on %s on the embedded emulator', (platfo
 
   it('should call the tenant-token sample route once per /api/tenant, with the tenant token', async () => {
     const agent = await signIn(demo, ZHANG_SAN);
-    const before = demo.emulator!.stats()['openapi.contact.user'] ?? 0;
+    const before = calls(demo.emulator!, 'openapi.contact.user');
     const answer = await agent.get('/api/tenant').expect(200);
     expect(answer.body.via).toBe('@TenantAccessToken() + fetch');
     expect(answer.body.data.user).toMatchObject({ open_id: ZHANG_SAN, name: '张三' });
@@ -111,7 +112,7 @@ describe.each(HTTP_PLATFORMS)('demo app on %s on the embedded emulator', (platfo
 
   it('should make the same tenant call through FeishuClient.request', async () => {
     const agent = await signIn(demo, ZHANG_SAN);
-    const before = demo.emulator!.stats()['openapi.contact.user'] ?? 0;
+    const before = calls(demo.emulator!, 'openapi.contact.user');
     const answer = await agent.get('/api/tenant-client').expect(200);
     expect(answer.body.via).toBe('FeishuClient.request');
     expect(answer.body.data.user).toMatchObject({ open_id: ZHANG_SAN });
@@ -120,7 +121,7 @@ describe.each(HTTP_PLATFORMS)('demo app on %s on the embedded emulator', (platfo
 
   it('should call the user-token sample route with the signed-in user token', async () => {
     const agent = await signIn(demo, ZHANG_SAN);
-    const before = demo.emulator!.stats()['openapi.sample.me'] ?? 0;
+    const before = calls(demo.emulator!, 'openapi.sample.me');
     const answer = await agent.get('/api/user-call').expect(200);
     expect(answer.body.via).toBe('@UserAccessToken() + fetch');
     expect(answer.body.data).toMatchObject({

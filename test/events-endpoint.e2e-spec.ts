@@ -10,12 +10,7 @@ import {
   type FeishuEventOptions,
   FeishuTokenStore,
 } from '@feishu-auth/nestjs';
-import {
-  SESSION_SECRET,
-  STORE_APP,
-  emulatorOptions,
-  startCoreApp,
-} from './helpers/feishu-core.helper.js';
+import { SESSION_SECRET, STORE_APP, emulatorOptions, startCoreApp } from './support/core-app.js';
 
 const EVENTS_PATH = 'feishu/events';
 const ENCRYPT_KEY = 'events-encrypt-key-for-tests';

@@ -10,8 +10,8 @@ import {
   TokenService,
 } from '@feishu-auth/nestjs';
 import { FeishuHealthIndicator, FeishuHealthModule } from '@feishu-auth/nestjs/health';
-import { emulatorPerTest } from './helpers/emulator-per-test.helper.js';
-import { emulatorOptions } from './helpers/feishu-core.helper.js';
+import { emulatorPerTest } from './support/emulator-per-test.js';
+import { emulatorOptions } from './support/core-app.js';
 
 @Controller('health')
 class HealthController {

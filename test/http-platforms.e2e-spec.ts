@@ -9,8 +9,8 @@ import {
   callback,
   createTestApp,
   startLogin,
-} from './helpers/feishu-login.helper.js';
-import { startStoreApp } from './helpers/feishu-core.helper.js';
+} from './support/login-app.js';
+import { startStoreApp } from './support/core-app.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 const LOGIN_URL = '/auth/feishu/login';

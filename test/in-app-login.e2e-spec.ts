@@ -27,8 +27,9 @@ import {
   type FeishuAuthModuleOptions,
   type FeishuProfile,
 } from '@feishu-auth/nestjs';
-import { NO_OFFLINE, SELF_BUILT, moduleOptions } from './helpers/feishu-login.helper.js';
+import { NO_OFFLINE, SELF_BUILT, moduleOptions } from './support/login-app.js';
 import { HTTP_PLATFORMS, createPlatformApp, type HttpPlatform } from './support/http-platform.js';
+import { calls } from './support/emulator-calls.js';
 
 /** The back end of the in-app login, as docs/in-app-login.md shows it. */
 @Controller('auth/feishu')
@@ -142,8 +143,8 @@ describe.each(HTTP_PLATFORMS)(
     let openId: string;
     let userName: string;
 
-    const exchanges = () => emulator.stats()['token.v2.authorization_code'] ?? 0;
-    const userInfoCalls = () => emulator.stats()['user_info'] ?? 0;
+    const exchanges = () => calls(emulator, 'token.v2.authorization_code');
+    const userInfoCalls = () => calls(emulator, 'user_info');
     /** Another app on the same emulator, store, clock and logger, with other options. */
     const appWith = (overrides: Partial<FeishuAuthModuleOptions>) =>
       createInAppApp(

@@ -16,13 +16,8 @@ import {
   type LarkRequestOptions,
   LarkUserTokens,
 } from '@feishu-auth/nestjs/lark';
-import { emulatorPerTest } from './helpers/emulator-per-test.helper.js';
-import {
-  emulatorOptions,
-  REDIRECT_URI,
-  SELF_BUILT,
-  STORE_APP,
-} from './helpers/feishu-core.helper.js';
+import { emulatorPerTest } from './support/emulator-per-test.js';
+import { emulatorOptions, REDIRECT_URI, SELF_BUILT, STORE_APP } from './support/core-app.js';
 
 const EVENTS_PATH = 'feishu/events';
 

@@ -3,7 +3,6 @@ import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { InMemoryTokenStore } from '@feishu-auth/nestjs';
 import {
-  CookieJar,
   REDIRECT_URI,
   SELF_BUILT,
   approveAtEmulator,
@@ -11,12 +10,10 @@ import {
   createTestApp,
   login,
   startLogin,
-} from './helpers/feishu-login.helper.js';
+} from './support/login-app.js';
+import { calls } from './support/emulator-calls.js';
+import { CookieJar } from './support/cookie-jar.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
-
-function calls(emulator: FeishuEmulator, key: string): number {
-  return emulator.stats()[key] ?? 0;
-}
 
 describe.each(HTTP_PLATFORMS)('Login callback with bad input on %s (e2e)', (platform) => {
   let emulator: FeishuEmulator;

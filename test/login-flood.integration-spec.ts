@@ -2,12 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { RedisTokenStore } from '@feishu-auth/nestjs';
-import {
-  approveAtEmulator,
-  callback,
-  createTestApp,
-  startLogin,
-} from './helpers/feishu-login.helper.js';
+import { approveAtEmulator, callback, createTestApp, startLogin } from './support/login-app.js';
 import { flood } from './support/login-flood.helper.js';
 import { RedisServer } from './support/redis-server.js';
 

@@ -3,7 +3,6 @@ import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { InMemoryTokenStore } from '@feishu-auth/nestjs';
 import {
-  CookieJar,
   NO_OFFLINE,
   REDIRECT_URI,
   SELF_BUILT,
@@ -13,8 +12,9 @@ import {
   createTestApp,
   login,
   startLogin,
-  toArray,
-} from './helpers/feishu-login.helper.js';
+} from './support/login-app.js';
+import { calls } from './support/emulator-calls.js';
+import { CookieJar, setCookieLines } from './support/cookie-jar.js';
 
 const LOGIN_URL = '/auth/feishu/login';
 /** Under the 60 s wait floor (5 min margin): requests wait for the refresh instead of being served. */
@@ -52,10 +52,6 @@ class CapturingLogger implements LoggerService {
   all(): string {
     return this.lines.map((line) => line.text).join('\n');
   }
-}
-
-function calls(emulator: FeishuEmulator, key: string): number {
-  return emulator.stats()[key] ?? 0;
 }
 
 describe('Login with Feishu (e2e)', () => {
@@ -107,7 +103,7 @@ describe('Login with Feishu (e2e)', () => {
 
     const record = await store.getUserToken(SELF_BUILT.appId, user.openId);
     expect(record).toBeDefined();
-    const sessionLine = toArray(done.headers['set-cookie']).find((c) =>
+    const sessionLine = setCookieLines(done.headers['set-cookie']).find((c) =>
       c.startsWith('feishu_session='),
     );
     expect(sessionLine).toBeDefined();
@@ -135,7 +131,9 @@ describe('Login with Feishu (e2e)', () => {
       .get('/auth/feishu/logout')
       .set('Cookie', started.jar.header());
     expect(logout.status).toBe(302);
-    expect(toArray(logout.headers['set-cookie']).join('\n')).toMatch(/feishu_session=;.*Max-Age=0/);
+    expect(setCookieLines(logout.headers['set-cookie']).join('\n')).toMatch(
+      /feishu_session=;.*Max-Age=0/,
+    );
     await expect(store.getUserToken(SELF_BUILT.appId, user.openId)).resolves.toBeUndefined();
 
     const after = await request(server.getHttpServer())
@@ -222,7 +220,7 @@ describe('Login with Feishu (e2e)', () => {
   it('should name the login cookie __Host- and mark it Secure when session.secure is true', async () => {
     const server = await startApp({ session: { secret: SESSION_SECRET, secure: true } });
     const response = await request(server.getHttpServer()).get(LOGIN_URL);
-    const binding = toArray(response.headers['set-cookie']).find((c) =>
+    const binding = setCookieLines(response.headers['set-cookie']).find((c) =>
       c.startsWith('__Host-feishu_session_login='),
     );
     expect(binding).toMatch(/; Secure/);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FeishuEmulator, type EmulatorUser } from '@feishu-auth/emulator';
 import type { FeishuUserTokenRecord, RedisTokenStore } from '@feishu-auth/nestjs';
-import type { CookieJar } from './support/cookie-jar.helper.js';
+import type { CookieJar } from './support/cookie-jar.js';
 import { get, signIn as signInOn, statuses, type Answer } from './support/instance-http.js';
 import {
   buildInstanceApp,
@@ -10,8 +10,13 @@ import {
   withInstanceOutput,
   type InstanceApp,
 } from './support/instance-app.js';
+import { calls } from './support/emulator-calls.js';
+import { eventually, sleep } from './support/polling.js';
 import { freePort } from './support/processes.helper.js';
 import { CLUSTER, SINGLE_NODE, type StoreBackend } from './support/store-backends.js';
+
+/** How long and how often the tests poll for what the instances do in the background. */
+const WAIT = { timeoutMs: 15_000, intervalMs: 50 };
 
 /**
  * Four instances of test/fixtures/instance-app (separate Node processes) share one redis-server and
@@ -77,18 +82,6 @@ const jars = new Map<string, CookieJar>();
 const fingerprint = (token: string) =>
   createHash('sha256').update(token).digest('hex').slice(0, 12);
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 50 ms until it returns true; fails after `timeoutMs`. */
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() >= deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 /** `count` concurrent requests, spread round-robin over `targets`. */
 function burst(count: number, path: string, jar?: CookieJar, targets = instances) {
   return Promise.all(
@@ -106,10 +99,6 @@ function colleagues(): EmulatorUser[] {
   return emulator.users.filter(
     (user) => user.tenantKey === first.tenantKey && user.status === 'active',
   );
-}
-
-function calls(endpoint: string): number {
-  return emulator.stats()[endpoint] ?? 0;
 }
 
 /** The whole login of `user` over HTTP: started on one instance, finished on another. */
@@ -143,7 +132,10 @@ const aboutToExpire = () => Date.now() + USER_TOKEN_WAIT_FLOOR_MS / 2;
 async function killMidRefresh(victim: InstanceApp, openId: string): Promise<Answer | 'no answer'> {
   const pending = get(victim, '/me', jars.get(openId)).catch(() => 'no answer' as const);
   // Counted on arrival, before the emulator's delay: the victim holds the lock and waits on Feishu.
-  await until('the victim to send its refresh', () => calls(REFRESH) === 1);
+  await eventually(() => calls(emulator, REFRESH) === 1, {
+    ...WAIT,
+    what: 'the victim to send its refresh',
+  });
   expect(await store.acquireLock(`user:${APP.appId}:${openId}`, 1)).toBeUndefined();
   const exited = new Promise((resolve) => victim.process.child.once('exit', resolve));
   victim.process.child.kill('SIGKILL');
@@ -205,7 +197,7 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         expect(statuses(answers)).toEqual({ 200: 1_000 });
         expect(distinct(answers, 'tenantToken')).toHaveLength(1);
         expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
-        expect(calls(TENANT)).toBe(1);
+        expect(calls(emulator, TENANT)).toBe(1);
       }));
 
     it('serves 400 concurrent requests the stored user token while exactly one refresh runs behind them', () =>
@@ -226,10 +218,13 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         expect(await callerWaits()).toBe(waitsBefore);
         expect(distinct(answers, 'instance')).toHaveLength(INSTANCES);
         let after = before;
-        await until('the refreshed user token in the store', async () => {
-          after = await userRecord(user.openId);
-          return after.accessToken !== before.accessToken;
-        });
+        await eventually(
+          async () => {
+            after = await userRecord(user.openId);
+            return after.accessToken !== before.accessToken;
+          },
+          { ...WAIT, what: 'the refreshed user token in the store' },
+        );
         expect(after.refreshToken).not.toBe(before.refreshToken);
         expect(
           distinct(answers, 'userToken').filter(
@@ -240,7 +235,7 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         expect(distinct(answers, 'userToken')).toContain(fingerprint(before.accessToken));
         const next = await burst(INSTANCES * 10, '/me', jar);
         expect(distinct(next, 'userToken')).toEqual([fingerprint(after.accessToken)]);
-        expect(calls(REFRESH)).toBe(1);
+        expect(calls(emulator, REFRESH)).toBe(1);
       }));
 
     it('serves 400 concurrent requests for a user whose token is about to expire with exactly one refresh', () =>
@@ -255,7 +250,7 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         const answers = await burst(400, '/me', jar);
 
         expect(statuses(answers)).toEqual({ 200: 400 });
-        expect(calls(REFRESH)).toBe(1);
+        expect(calls(emulator, REFRESH)).toBe(1);
         const after = await userRecord(user.openId);
         expect(after.refreshToken).not.toBe(before.refreshToken);
         // Every answer carries the one new token, whichever instance served it.
@@ -285,24 +280,30 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         // Callers got the still-valid token at once; the renewal runs behind them, and lands before
         // the old token expires (its lock lease is shorter than what the margin leaves).
         let renewed = current;
-        await until(
-          'the renewed tenant token in the store',
+        await eventually(
           async () => {
             renewed = (await store.getToken(TENANT_TOKEN_KEY)) ?? current;
             return renewed.token !== current.token;
           },
-          Math.max(0, current.expiresAt - Date.now()) + LOCK_LEASE_MS,
+          {
+            ...WAIT,
+            what: 'the renewed tenant token in the store',
+            timeoutMs: Math.max(0, current.expiresAt - Date.now()) + LOCK_LEASE_MS,
+          },
         );
-        expect(calls(TENANT)).toBe(1);
+        expect(calls(emulator, TENANT)).toBe(1);
         // The other instances take the renewed token from the store, without asking Feishu again.
         const renewedFingerprint = fingerprint(renewed.token);
         let round: Answer[] = [];
-        await until('every instance to serve the renewed tenant token', async () => {
-          round = await burst(INSTANCES, '/tenant-token');
-          return round.every((answer) => answer.body.tenantToken === renewedFingerprint);
-        });
+        await eventually(
+          async () => {
+            round = await burst(INSTANCES, '/tenant-token');
+            return round.every((answer) => answer.body.tenantToken === renewedFingerprint);
+          },
+          { ...WAIT, what: 'every instance to serve the renewed tenant token' },
+        );
         expect(statuses(round)).toEqual({ 200: INSTANCES });
-        expect(calls(TENANT)).toBe(1);
+        expect(calls(emulator, TENANT)).toBe(1);
       }));
 
     it('keeps a user signed in through 50 expiry cycles, each refreshed exactly once', () =>
@@ -315,12 +316,12 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         const seenTokens = new Set<unknown>();
 
         for (let cycle = 1; cycle <= 50; cycle++) {
-          const refreshesBefore = calls(REFRESH);
+          const refreshesBefore = calls(emulator, REFRESH);
           await expireUserToken(user.openId, aboutToExpire());
           const answers = await burst(40, '/me', jar);
           unauthorized.push(answers.filter((answer) => answer.status === 401).length);
           expect(statuses(answers)).toEqual({ 200: 40 });
-          refreshesPerCycle.push(calls(REFRESH) - refreshesBefore);
+          refreshesPerCycle.push(calls(emulator, REFRESH) - refreshesBefore);
           for (const token of distinct(answers, 'userToken')) seenTokens.add(token);
         }
 
@@ -357,10 +358,13 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
           await backend.outage!.start();
           // The restarted redis-server starts empty (no persistence): the session is gone, so a plain 401.
           let after: Answer[] = [];
-          await until('every instance to reach Redis again', async () => {
-            after = await burst(INSTANCES, '/me', jar);
-            return after.every((answer) => answer.status !== 503);
-          });
+          await eventually(
+            async () => {
+              after = await burst(INSTANCES, '/me', jar);
+              return after.every((answer) => answer.status !== 503);
+            },
+            { ...WAIT, what: 'every instance to reach Redis again' },
+          );
           expect(statuses(after)).toEqual({ 401: INSTANCES });
           expect(after[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
           const again = await signIn(user, instances[2], instances[3]);
@@ -390,7 +394,7 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         expect(victimAnswer).toBe('no answer');
         expect(statuses(answers)).toEqual({ 200: 30 });
         // One refresh from the dead instance (not applied), one from the survivor that took over.
-        expect(calls(REFRESH)).toBe(2);
+        expect(calls(emulator, REFRESH)).toBe(2);
         const after = await userRecord(user.openId);
         expect(after.refreshToken).not.toBe(before.refreshToken);
         expect(distinct(answers, 'userToken')).toHaveLength(1);
@@ -413,7 +417,7 @@ describe.each([SINGLE_NODE, CLUSTER])('on $name', (setup) => {
         const answers = await burst(20, '/me', jars.get(user.openId), survivors);
 
         // The survivor's refresh with the retired token is refused (20064): the user must sign in again.
-        expect(calls(REFRESH)).toBe(2);
+        expect(calls(emulator, REFRESH)).toBe(2);
         expect(statuses(answers)).toEqual({ 401: 20 });
         expect(answers[0].body).toMatchObject({ statusCode: 401, loginUrl: '/auth/feishu/login' });
         expect(await store.getUserToken(APP.appId, user.openId)).toBeUndefined();

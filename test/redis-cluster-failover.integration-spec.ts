@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FeishuEmulator, type EmulatorUser } from '@feishu-auth/emulator';
 import { RedisTokenStore, type FeishuUserTokenRecord } from '@feishu-auth/nestjs';
 import type { Cluster, Redis } from 'ioredis';
-import type { CookieJar } from './support/cookie-jar.helper.js';
+import type { CookieJar } from './support/cookie-jar.js';
 import {
   buildInstanceApp,
   startInstanceApp,
@@ -10,9 +10,14 @@ import {
   type InstanceApp,
 } from './support/instance-app.js';
 import { get, signIn, statuses, type Answer } from './support/instance-http.js';
+import { eventually, sleep } from './support/polling.js';
 import { freePort } from './support/processes.helper.js';
 import { RedisCluster } from './support/redis-cluster.js';
 import { clusterClient, clusterEnv } from './support/store-backends.js';
+import { calls } from './support/emulator-calls.js';
+
+/** How long and how often the tests poll the cluster and the instances during a failover. */
+const WAIT = { timeoutMs: 30_000, intervalMs: 5 };
 
 /**
  * Four instances on a Redis Cluster (3 masters, 1 replica each, cluster-node-timeout 1 s) serve
@@ -58,16 +63,6 @@ let emulator: FeishuEmulator;
 let user: EmulatorUser;
 let redirectUri: string;
 let ports: number[];
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await sleep(5);
-  }
-}
 
 function startInstances(waitForReplica: boolean): Promise<InstanceApp[]> {
   return Promise.all(
@@ -127,13 +122,13 @@ async function failover(instances: InstanceApp[], jar: CookieJar): Promise<Failo
     3600,
   );
   emulator.failNext({ endpoint: REFRESH, delayMs: FEISHU_DELAY_MS });
-  const refreshesBefore = emulator.stats()[REFRESH] ?? 0;
+  const refreshesBefore = calls(emulator, REFRESH);
   const traffic = load(instances, jar);
   // The refresh is at Feishu: the lock is taken (and replicated), the rotated tokens are coming.
-  await until(
-    'the refresh to reach Feishu',
-    () => (emulator.stats()[REFRESH] ?? 0) > refreshesBefore,
-  );
+  await eventually(() => calls(emulator, REFRESH) > refreshesBefore, {
+    ...WAIT,
+    what: 'the refresh to reach Feishu',
+  });
   const asleep = cluster.on(replicas[0]!, (redis) =>
     redis.call('DEBUG', 'SLEEP', String(REPLICA_SLEEP_SECONDS)),
   );
@@ -141,25 +136,31 @@ async function failover(instances: InstanceApp[], jar: CookieJar): Promise<Failo
   await cluster.on(master, (redis) => redis.call('CLIENT', 'KILL', 'TYPE', 'replica'));
   // Kill the master as soon as it holds the rotated tokens, before its sleeping replica reads them.
   await cluster.on(master, (redis: Redis) =>
-    until('the rotated tokens on the master', async () => {
-      const stored = await redis.get(key);
-      return (
-        stored !== null &&
-        (JSON.parse(stored) as FeishuUserTokenRecord).refreshToken !== record.refreshToken
-      );
-    }),
+    eventually(
+      async () => {
+        const stored = await redis.get(key);
+        return (
+          stored !== null &&
+          (JSON.parse(stored) as FeishuUserTokenRecord).refreshToken !== record.refreshToken
+        );
+      },
+      { ...WAIT, what: 'the rotated tokens on the master' },
+    ),
   );
   const killedAt = Date.now();
   await cluster.node(master).kill();
   await asleep.catch(() => undefined);
   // Until every instance answers 200 again (or has signed the user out).
-  await until('the instances to serve the user again', () => {
-    const recent = traffic.answers.filter(({ at }) => at > killedAt).slice(-8);
-    return (
-      recent.length === 8 &&
-      recent.every(({ answer }) => answer.status === 200 || answer.status === 401)
-    );
-  });
+  await eventually(
+    () => {
+      const recent = traffic.answers.filter(({ at }) => at > killedAt).slice(-8);
+      return (
+        recent.length === 8 &&
+        recent.every(({ answer }) => answer.status === 200 || answer.status === 401)
+      );
+    },
+    { ...WAIT, what: 'the instances to serve the user again' },
+  );
   await traffic.stop();
   const after = traffic.answers.filter(({ at }) => at >= killedAt);
   const lastFailure = Math.max(

@@ -12,24 +12,22 @@ import {
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { Redis } from 'ioredis';
 import { describeTokenStoreContract } from '../libs/feishu-auth/src/storage/token-store.contract.js';
-import {
-  emulatorOptions,
-  REDIRECT_URI,
-  SELF_BUILT,
-  startCoreApp,
-} from './helpers/feishu-core.helper.js';
+import { emulatorOptions, REDIRECT_URI, SELF_BUILT, startCoreApp } from './support/core-app.js';
+import { eventually, sleep } from './support/polling.js';
 import { RedisServer } from './support/redis-server.js';
+import { calls } from './support/emulator-calls.js';
 
 let server: RedisServer;
 const opened: RedisTokenStore[] = [];
+
+/** Redis restarts, replicas sync and pending calls land within this on a loaded machine. */
+const REDIS_READY = { timeoutMs: 15_000, intervalMs: 100 };
 
 function openStore(keyPrefix = `test:${randomUUID()}:`): RedisTokenStore {
   const store = new RedisTokenStore({ url: server.url, keyPrefix });
   opened.push(store);
   return store;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resolves to what `pending` settled with, or to 'no answer' if it takes longer than `ms`. */
 async function settleWithin(pending: Promise<unknown>, ms: number): Promise<unknown> {
@@ -45,18 +43,6 @@ async function settleWithin(pending: Promise<unknown>, ms: number): Promise<unkn
     ]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-async function eventually<T>(read: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await read();
-    } catch (error) {
-      if (Date.now() >= deadline) throw error;
-      await sleep(100);
-    }
   }
 }
 
@@ -222,7 +208,7 @@ describe('RedisTokenStore', () => {
         const pending = app.get(TokenService).getUserAccessToken(openId);
         await eventually(async () => {
           if (emulator.stats()['token.v2.refresh_token'] !== 1) throw new Error('not sent yet');
-        });
+        }, REDIS_READY);
 
         expect(await admin.exists(lockKey)).toBe(1);
         expect(await admin.keys('locks:lock:lock:*')).toEqual([]);
@@ -272,7 +258,7 @@ describe('RedisTokenStore', () => {
           const info = await admin.info('replication');
           if (!/^slave0:.*state=online/m.test(info))
             throw new Error('the replica is not online yet');
-        });
+        }, REDIS_READY);
         await admin.config('RESETSTAT');
         const written = userRecord('ou_1');
 
@@ -408,7 +394,7 @@ describe('RedisTokenStore', () => {
 
       await server.startProcess();
 
-      expect(await eventually(() => store.getAppTicket('cli_a'))).toBeUndefined(); // no persistence
+      expect(await eventually(() => store.getAppTicket('cli_a'), REDIS_READY)).toBeUndefined(); // no persistence
       await store.setAppTicket('cli_a', 'after-outage', Date.now());
       expect(await store.getAppTicket('cli_a')).toBe('after-outage');
       const owner = await store.acquireLock('refresh:ou_1', 10_000);
@@ -440,7 +426,7 @@ describe('RedisTokenStore', () => {
         await server.stopProcess();
 
         await expect(warm.app.get(TokenService).getTenantAccessToken()).resolves.toBe(tenantToken);
-        expect(emulator.stats()['tenant_access_token.internal'] ?? 0).toBe(0);
+        expect(calls(emulator, 'tenant_access_token.internal')).toBe(0);
         await expect(warm.app.get(TokenService).getUserAccessToken(openId)).rejects.toBeInstanceOf(
           FeishuStoreUnavailableError,
         );
@@ -466,7 +452,7 @@ describe('RedisTokenStore', () => {
 
       await server.startProcess();
 
-      expect(await eventually(() => store.getSession('s1'))).toBeUndefined();
+      expect(await eventually(() => store.getSession('s1'), REDIS_READY)).toBeUndefined();
       expect(unhandled).toEqual([]);
     });
   });

@@ -3,7 +3,8 @@ import { Controller, Get, UseGuards, type INestApplication } from '@nestjs/commo
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { FeishuAuthGuard, InMemoryTokenStore, UserAccessToken } from '@feishu-auth/nestjs';
-import { createTestApp, login, SELF_BUILT, type CookieJar } from './helpers/feishu-login.helper.js';
+import { createTestApp, login, SELF_BUILT } from './support/login-app.js';
+import type { CookieJar } from './support/cookie-jar.js';
 
 /**
  * docs/stores.md: a logout on one instance is effective on every instance sharing the store from

@@ -8,11 +8,8 @@ import {
   FeishuTokenStore,
   TokenService,
 } from '@feishu-auth/nestjs';
-import {
-  STORE_APP,
-  STORE_EVENTS_PATH as EVENTS_PATH,
-  startStoreApp,
-} from './helpers/feishu-core.helper.js';
+import { STORE_APP, STORE_EVENTS_PATH as EVENTS_PATH, startStoreApp } from './support/core-app.js';
+import { eventually } from './support/polling.js';
 
 const TENANT = 'tenant_emulator_1';
 
@@ -46,7 +43,9 @@ describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest a
     );
     expect(emulator.stats()['app_ticket.resend']).toBe(1);
 
-    await waitUntil(async () => (await store.getAppTicket(STORE_APP.appId)) !== undefined);
+    await eventually(async () => (await store.getAppTicket(STORE_APP.appId)) !== undefined, {
+      timeoutMs: 10_000,
+    });
     const token = await tokens.getTenantAccessToken(TENANT);
     // open_id is per app: the store app names the user by its own id.
     const openId = emulator.openIdFor(STORE_APP.appId, emulator.users[0]!);
@@ -106,10 +105,13 @@ describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest a
     );
 
     expect(emulator.stats()['app_ticket.resend']).toBe(1);
-    await waitUntil(async () => {
-      const ticket = await store.getAppTicket(STORE_APP.appId);
-      return ticket !== 'stale-ticket' && ticket !== fresh;
-    });
+    await eventually(
+      async () => {
+        const ticket = await store.getAppTicket(STORE_APP.appId);
+        return ticket !== 'stale-ticket' && ticket !== fresh;
+      },
+      { timeoutMs: 10_000 },
+    );
     await expect(app.get(TokenService).getTenantAccessToken(TENANT)).resolves.toBeTruthy();
   });
 
@@ -189,11 +191,3 @@ describe('Store app tokens through app_ticket (e2e, emulator pushing to a Nest a
     };
   }
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -18,7 +18,8 @@ import {
   UserAccessToken,
   type FeishuAuthModuleOptions,
 } from '@feishu-auth/nestjs';
-import { SELF_BUILT, moduleOptions } from './helpers/feishu-login.helper.js';
+import { SELF_BUILT, moduleOptions } from './support/login-app.js';
+import { calls } from './support/emulator-calls.js';
 import { HTTP_PLATFORMS, createPlatformApp, type HttpPlatform } from './support/http-platform.js';
 
 @Controller()
@@ -95,7 +96,6 @@ describe.each(HTTP_PLATFORMS)(
     let now: number;
     let app: INestApplication;
     let url: string;
-    const calls = (key: string) => emulator.stats()[key] ?? 0;
 
     async function start(overrides: Partial<FeishuAuthModuleOptions> = {}): Promise<void> {
       const store = new InMemoryTokenStore({ clock: () => now });
@@ -150,11 +150,11 @@ describe.each(HTTP_PLATFORMS)(
 
     /** In the flood's second (the clock has not moved): the real user's refresh and a new sign-in. */
     async function expectRealUsersServed(cookie: string): Promise<void> {
-      const refreshesBefore = calls('token.v2.refresh_token');
+      const refreshesBefore = calls(emulator, 'token.v2.refresh_token');
       const me = await send('/me', REAL_CLIENT, { headers: { cookie } });
       expect(me.status).toBe(200);
       expect(await me.json()).toEqual({ openId: emulator.users[0].openId, token: true });
-      expect(calls('token.v2.refresh_token')).toBe(refreshesBefore + 1);
+      expect(calls(emulator, 'token.v2.refresh_token')).toBe(refreshesBefore + 1);
       const signIn = await postCode(await realCode(emulator.users[1].openId), REAL_CLIENT);
       expect(signIn.status).toBe(200);
       expect(await signIn.json()).toEqual({ openId: emulator.users[1].openId });
@@ -163,13 +163,13 @@ describe.each(HTTP_PLATFORMS)(
     it('should let 2,000 junk Bearer tokens from one client reach Feishu at most 200 times, while another client refreshes and signs in', async () => {
       await start({ refresh: { proactiveUserRefresh: false } });
       const cookie = await userWithExpiredToken();
-      const userInfoBefore = calls('user_info');
+      const userInfoBefore = calls(emulator, 'user_info');
 
       const { statuses, tooMany } = await flood((i) =>
         send('/me', STRANGER, { headers: { authorization: `Bearer u-junk-${i}` } }),
       );
 
-      expect(calls('user_info') - userInfoBefore).toBeLessThanOrEqual(MAX_FEISHU_CALLS);
+      expect(calls(emulator, 'user_info') - userInfoBefore).toBeLessThanOrEqual(MAX_FEISHU_CALLS);
       expect([...statuses.keys()].sort()).toEqual([401, 429]);
       expectTooMany(tooMany);
       await expectRealUsersServed(cookie);
@@ -178,11 +178,11 @@ describe.each(HTTP_PLATFORMS)(
     it('should let 2,000 junk in-app codes from one client reach Feishu at most 200 times, while another client refreshes and signs in', async () => {
       await start({ refresh: { proactiveUserRefresh: false } });
       const cookie = await userWithExpiredToken();
-      const exchangesBefore = calls('token.v2.authorization_code');
+      const exchangesBefore = calls(emulator, 'token.v2.authorization_code');
 
       const { statuses, tooMany } = await flood((i) => postCode(`junk-code-${i}`, STRANGER));
 
-      expect(calls('token.v2.authorization_code') - exchangesBefore).toBeLessThanOrEqual(
+      expect(calls(emulator, 'token.v2.authorization_code') - exchangesBefore).toBeLessThanOrEqual(
         MAX_FEISHU_CALLS,
       );
       expect([...statuses.keys()].sort()).toEqual([400, 429]);
@@ -199,7 +199,7 @@ describe.each(HTTP_PLATFORMS)(
       const answers = [first, ...rest];
 
       expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(401));
-      expect(calls('user_info')).toBe(1);
+      expect(calls(emulator, 'user_info')).toBe(1);
     });
 
     it('should give a real sign-in its budget back, so a client signing in often is never refused', async () => {
@@ -213,7 +213,7 @@ describe.each(HTTP_PLATFORMS)(
       }
 
       expect(statuses).toEqual(Array(6).fill(200));
-      expect(calls('token.v2.authorization_code')).toBe(6);
+      expect(calls(emulator, 'token.v2.authorization_code')).toBe(6);
     });
   },
 );

@@ -5,8 +5,8 @@ import {
   FeishuClient,
   TokenService,
 } from '@feishu-auth/nestjs';
-import { emulatorPerTest } from './helpers/emulator-per-test.helper.js';
-import { emulatorOptions, startCoreApp } from './helpers/feishu-core.helper.js';
+import { emulatorPerTest } from './support/emulator-per-test.js';
+import { emulatorOptions, startCoreApp } from './support/core-app.js';
 
 /** A tenant-token OpenAPI call through FeishuClient. */
 function readContact(

@@ -22,6 +22,7 @@ import {
 } from '@feishu-auth/nestjs';
 import { useFeishuEmulator } from '@feishu-auth/emulator/testing';
 import { createPlatformApp, HTTP_PLATFORMS } from './support/http-platform.js';
+import { calls } from './support/emulator-calls.js';
 
 /**
  * A user's own app, tested only through `@feishu-auth/emulator/testing`: its login routes, a
@@ -130,7 +131,7 @@ describe.each(HTTP_PLATFORMS)(
     it('should let the app refresh and retry when Feishu expires the user token early', async () => {
       const browser = agent();
       const { openId } = await feishu.signIn(browser, feishu.users[0]);
-      const refreshes = () => feishu.emulator.stats()['token.v2.refresh_token'] ?? 0;
+      const refreshes = () => calls(feishu.emulator, 'token.v2.refresh_token');
       const before = refreshes();
 
       feishu.expireUserToken(openId);

@@ -9,7 +9,7 @@ import {
   FeishuTokenStore,
   TokenService,
 } from '@feishu-auth/nestjs';
-import { emulatorOptions, SELF_BUILT, startCoreApp } from './helpers/feishu-core.helper.js';
+import { emulatorOptions, SELF_BUILT, startCoreApp } from './support/core-app.js';
 
 const TENANT_KEY = `tenant:${SELF_BUILT.appId}:internal`;
 

@@ -8,12 +8,9 @@ import {
   TokenService,
   type FeishuAuthModuleOptions,
 } from '@feishu-auth/nestjs';
-import {
-  emulatorOptions,
-  REDIRECT_URI,
-  SELF_BUILT,
-  startCoreApp,
-} from './helpers/feishu-core.helper.js';
+import { emulatorOptions, REDIRECT_URI, SELF_BUILT, startCoreApp } from './support/core-app.js';
+import { eventually } from './support/polling.js';
+import { calls } from './support/emulator-calls.js';
 
 describe('TokenService user tokens (e2e, emulator)', () => {
   let emulator: FeishuEmulator;
@@ -62,7 +59,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     );
 
     expect(new Set(tokens).size).toBe(1);
-    expect(emulator.stats()['token.v2.refresh_token'] ?? 0).toBe(0);
+    expect(calls(emulator, 'token.v2.refresh_token')).toBe(0);
   });
 
   it('should refresh a due user once for 100 concurrent callers and store the rotated refresh token', async () => {
@@ -141,8 +138,10 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     await signIn(nest, openId);
     emulator.setTokenLifetimes({ accessToken: 7200 });
 
-    await waitUntil(() => (emulator.stats()['token.v2.refresh_token'] ?? 0) >= 1);
-    await waitUntil(() => nest.get(TokenService).status().refreshes.user >= 1);
+    await eventually(() => calls(emulator, 'token.v2.refresh_token') >= 1, { timeoutMs: 10_000 });
+    await eventually(() => nest.get(TokenService).status().refreshes.user >= 1, {
+      timeoutMs: 10_000,
+    });
 
     expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
     const status = nest.get(TokenService).status();
@@ -163,11 +162,3 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     );
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

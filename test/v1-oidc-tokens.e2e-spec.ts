@@ -6,12 +6,7 @@ import {
   TokenService,
   type FeishuUserTokenRecord,
 } from '@feishu-auth/nestjs';
-import {
-  emulatorOptions,
-  REDIRECT_URI,
-  SELF_BUILT,
-  startCoreApp,
-} from './helpers/feishu-core.helper.js';
+import { emulatorOptions, REDIRECT_URI, SELF_BUILT, startCoreApp } from './support/core-app.js';
 
 const REFRESH = 'oidc.refresh_access_token';
 const EXCHANGE = 'oidc.access_token';

@@ -11,18 +11,18 @@ import {
   callback,
   login,
   startLogin,
-} from '../helpers/feishu-login.helper.js';
+} from '../support/login-app.js';
+import { calls } from '../support/emulator-calls.js';
 import {
   LOGIN_URL,
   UnhandledRejections,
   browserGet,
-  calls,
   expectJsonError,
   startReliabilityApp,
   withoutControlCharacters,
-} from './support/reliability-app.js';
+} from '../support/reliability-app.js';
 import { HTTP_PLATFORMS } from '../support/http-platform.js';
-import { SecretWatch, WatchedTokenStore } from './support/secret-watch.js';
+import { SecretWatch, WatchedTokenStore } from '../support/secret-watch.js';
 
 const CODE_GRANT = 'token.v2.authorization_code';
 

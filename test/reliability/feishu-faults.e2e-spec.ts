@@ -1,25 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator, type EmulatorFault } from '@feishu-auth/emulator';
 import type { FeishuUserTokenRecord } from '@feishu-auth/nestjs';
-import {
-  SELF_BUILT,
-  SESSION_SECRET,
-  login,
-  type CookieJar,
-} from '../helpers/feishu-login.helper.js';
+import { SELF_BUILT, SESSION_SECRET, login } from '../support/login-app.js';
+import type { CookieJar } from '../support/cookie-jar.js';
+import { calls } from '../support/emulator-calls.js';
+import { eventually, sleep } from '../support/polling.js';
 import {
   ATTEMPTS,
   LOGIN_URL,
   TIMEOUT_MS,
   UnhandledRejections,
   browserGet,
-  calls,
-  eventually,
   expectJsonError,
-  sleep,
   startReliabilityApp,
-} from './support/reliability-app.js';
-import { SecretWatch, WatchedTokenStore } from './support/secret-watch.js';
+} from '../support/reliability-app.js';
+import { SecretWatch, WatchedTokenStore } from '../support/secret-watch.js';
 
 const REFRESH = 'token.v2.refresh_token';
 const TENANT = 'tenant_access_token.internal';

@@ -3,23 +3,18 @@ import * as fc from 'fast-check';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { isLocalReturnPath } from '../../libs/feishu-auth/src/guards/feishu-return-to.util.js';
-import {
-  SELF_BUILT,
-  SESSION_SECRET,
-  login,
-  startLogin,
-  type CookieJar,
-} from '../helpers/feishu-login.helper.js';
+import { SELF_BUILT, SESSION_SECRET, login, startLogin } from '../support/login-app.js';
+import type { CookieJar } from '../support/cookie-jar.js';
+import { calls } from '../support/emulator-calls.js';
 import {
   LOGIN_URL,
   UnhandledRejections,
-  calls,
   expectJsonError,
   startReliabilityApp,
   withoutControlCharacters,
-} from './support/reliability-app.js';
+} from '../support/reliability-app.js';
 import { HTTP_PLATFORMS } from '../support/http-platform.js';
-import { SecretWatch, WatchedTokenStore } from './support/secret-watch.js';
+import { SecretWatch, WatchedTokenStore } from '../support/secret-watch.js';
 
 const RUNS = 60;
 const CALLBACK_REASONS = [

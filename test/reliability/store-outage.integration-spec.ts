@@ -10,20 +10,19 @@ import {
   callback,
   login,
   startLogin,
-  type CookieJar,
-} from '../helpers/feishu-login.helper.js';
+} from '../support/login-app.js';
+import type { CookieJar } from '../support/cookie-jar.js';
 import { RedisServer } from '../support/redis-server.js';
+import { calls } from '../support/emulator-calls.js';
+import { eventually, sleep } from '../support/polling.js';
 import {
   LOGIN_URL,
   UnhandledRejections,
   browserGet,
-  calls,
-  eventually,
   expectJsonError,
-  sleep,
   startReliabilityApp,
-} from './support/reliability-app.js';
-import { SecretWatch } from './support/secret-watch.js';
+} from '../support/reliability-app.js';
+import { SecretWatch } from '../support/secret-watch.js';
 
 const REFRESH = 'token.v2.refresh_token';
 const COMMAND_TIMEOUT_MS = 300;
@@ -34,6 +33,9 @@ const COMMAND_TIMEOUT_MS = 300;
 const DUE_TOKEN_LIFETIME_SECONDS = 120;
 /** Under the 60 s wait floor: a request waits for the refresh and answers with its outcome. */
 const WAIT_TOKEN_LIFETIME_SECONDS = 30;
+
+/** The store reconnects a moment after Redis is back. */
+const REDIS_BACK = { timeoutMs: 10_000, intervalMs: 100 };
 
 describe('Token store (Redis) failing during login, refresh and guarded requests (reliability)', () => {
   const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
@@ -103,11 +105,11 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     await redis.startProcess();
     const { code, state } = await approveAtEmulator(started.authorizeUrl, openId);
     // The state is claimed only once the store answers: a 503 meanwhile leaves it usable.
-    const done = await eventuallyAsync(async () => {
+    const done = await eventually(async () => {
       const response = await callback(nest, { code, state }, started.jar);
       if (response.status === 503) throw new Error('the store is not back yet');
       return response;
-    });
+    }, REDIS_BACK);
     expect(done.status).toBe(302);
     started.jar.store(done.headers['set-cookie']);
     expect((await browserGet(nest, '/me/name', started.jar)).status).toBe(200);
@@ -222,11 +224,11 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     expect(await store.getUserToken(SELF_BUILT.appId, openId)).toEqual(before);
     expect(calls(emulator, REFRESH)).toBe(1);
     expect(tokens.status().refreshes.user).toBe(0);
-    const next = await eventuallyAsync(async () => {
+    const next = await eventually(async () => {
       const response = await browserGet(nest, '/me/user-token', jar);
       if (response.status === 200) throw new Error('still served the stored token');
       return response;
-    });
+    }, REDIS_BACK);
     expectJsonError(next, 401);
     expect(next.body).toMatchObject({ loginUrl: LOGIN_URL });
     expect(calls(emulator, REFRESH)).toBe(2);
@@ -243,7 +245,7 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     await unhandled.assertNone();
     await redis.startProcess();
 
-    const again = await eventuallyAsync(() => signedIn());
+    const again = await eventually(() => signedIn(), REDIS_BACK);
     expect((await browserGet(nest, '/me/name', again)).status).toBe(200);
     expect(jar.get('feishu_session')).not.toBe(again.get('feishu_session'));
   });
@@ -253,16 +255,3 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
     expect(watch.leaks()).toEqual([]);
   });
 });
-
-/** Retries `action` until it resolves (the store reconnects a moment after Redis is back). */
-async function eventuallyAsync<T>(action: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await action();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(100);
-    }
-  }
-}

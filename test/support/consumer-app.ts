@@ -1,7 +1,7 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CookieJar } from './cookie-jar.helper.js';
+import { CookieJar } from './cookie-jar.js';
 import { cleanEnv, freePort, run, startBackground, type Background } from './processes.helper.js';
 
 const MINUTE = 60_000;

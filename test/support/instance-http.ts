@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import type { EmulatorUser } from '@feishu-auth/emulator';
-import { CookieJar } from './cookie-jar.helper.js';
+import { CookieJar } from './cookie-jar.js';
 import type { InstanceApp } from './instance-app.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -16,7 +16,8 @@ import { Test } from '@nestjs/testing';
 import type { Request, Response } from 'express';
 import request from 'supertest';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
-import { createPlatformApp, type HttpPlatform } from '../support/http-platform.js';
+import { CookieJar } from './cookie-jar.js';
+import { createPlatformApp, type HttpPlatform } from './http-platform.js';
 import {
   FeishuAuthGuard,
   FeishuAuthModule,
@@ -155,52 +156,6 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
     options.platform ?? 'express',
     options.logger === undefined ? {} : { logger: options.logger },
   );
-}
-
-/** Cookies a browser would keep: name → value, from Set-Cookie headers. */
-export class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  store(setCookie: string[] | string | undefined): void {
-    for (const line of toArray(setCookie)) {
-      const [pair, ...attributes] = line.split(';').map((part) => part.trim());
-      const separator = pair.indexOf('=');
-      const name = pair.slice(0, separator);
-      const value = pair.slice(separator + 1);
-      const expired = attributes.some((a) => /^max-age=0$/i.test(a));
-      if (expired || value === '') {
-        this.cookies.delete(name);
-      } else {
-        this.cookies.set(name, value);
-      }
-    }
-  }
-
-  get(name: string): string | undefined {
-    return this.cookies.get(name);
-  }
-
-  set(name: string, value: string): void {
-    this.cookies.set(name, value);
-  }
-
-  delete(name: string): void {
-    this.cookies.delete(name);
-  }
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  clone(): CookieJar {
-    const copy = new CookieJar();
-    for (const [name, value] of this.cookies) copy.set(name, value);
-    return copy;
-  }
-}
-
-export function toArray(value: string[] | string | undefined): string[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 export interface StartedLogin {

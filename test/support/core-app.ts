@@ -2,7 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { FeishuAuthModule, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
-import { createPlatformApp, type HttpPlatform } from '../support/http-platform.js';
+import { createPlatformApp, type HttpPlatform } from './http-platform.js';
 
 export const SELF_BUILT = {
   appId: 'cli_emulator_selfbuilt',

@@ -2,8 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
 import type { FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
-import { createTestApp, type CookieJar } from '../../helpers/feishu-login.helper.js';
-import type { HttpPlatform } from '../../support/http-platform.js';
+import { createTestApp } from './login-app.js';
+import type { CookieJar } from './cookie-jar.js';
+import type { HttpPlatform } from './http-platform.js';
 import type { SecretWatch } from './secret-watch.js';
 
 export const LOGIN_URL = '/auth/feishu/login';
@@ -36,11 +37,6 @@ export function startReliabilityApp(
 export function browserGet(app: INestApplication, path: string, jar?: CookieJar): request.Test {
   const call = request(app.getHttpServer()).get(path);
   return jar === undefined ? call : call.set('Cookie', jar.header());
-}
-
-/** Calls the emulator served on a stats key (`token.v2.refresh_token`, `user_info` …). */
-export function calls(emulator: FeishuEmulator, key: string): number {
-  return emulator.stats()[key] ?? 0;
 }
 
 /** An error answer a client can act on: JSON, the status in the body, no stack, no token. */
@@ -82,17 +78,4 @@ export function withoutControlCharacters(text: string, replacement = ''): string
       return code === 9 || (code >= 32 && code !== 127) ? char : replacement;
     })
     .join('');
-}
-
-/** Resolves once `condition` holds (polling), or rejects after `timeoutMs`. */
-export async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
