@@ -1,16 +1,12 @@
 import { createServer } from 'node:net';
 import type { INestApplication, LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { AppModule } from './app.module.js';
-import {
-  DemoConfigError,
-  loadDemoConfig,
-  type DemoConfig,
-  type DemoEnvironment,
-  type DemoRealTarget,
-} from './demo.config.js';
+import { DemoConfigModule, type DemoConfigSource } from './demo-config.module.js';
+import { DemoConfigError, type DemoConfig, type DemoRealTarget } from './demo.config.js';
 import {
   DEMO_EMULATOR_LIFETIMES,
   DEMO_EMULATOR_REFRESH,
@@ -22,12 +18,8 @@ import { PORT_IN_USE } from './demo.messages.js';
 /** The emulator's default self-built app, which the demo signs in with. */
 const EMULATOR_APP_ID = 'cli_emulator_selfbuilt';
 
-/** @publicApi */
-export interface StartDemoOptions {
-  /** Replaces the environment and the `.env` file (tests use it). */
-  env?: DemoEnvironment;
-  /** Default `.env` in the working directory. */
-  envFilePath?: string;
+/** How to start the demo; the variables come from `source` (`DemoConfigSource`). */
+export interface StartDemoOptions extends DemoConfigSource {
   /** Overrides PORT; 0 picks a free port. */
   port?: number;
   /** Overrides FEISHU_EMULATOR_PORT; 0 picks a free port. */
@@ -40,7 +32,6 @@ export interface StartDemoOptions {
   imports?: NonNullable<ModuleMetadata['imports']>;
 }
 
-/** @publicApi */
 export interface RunningDemo {
   app: INestApplication;
   /** Where a person opens the demo, e.g. `http://localhost:3000`. */
@@ -55,11 +46,10 @@ export interface RunningDemo {
 /**
  * Starts the demo: on the embedded emulator when no real Feishu configuration is given, else on
  * real Feishu / Lark. Prints where to go and who can sign in. `main.ts` and the tests share it.
- *
- * @publicApi
+
  */
 export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
-  const config = await loadDemoConfig({ env: options.env, envFilePath: options.envFilePath });
+  const config = await readDemoConfig(options);
   const print = options.print ?? ((line: string) => console.log(line));
   const port = await resolvePort(options.port ?? config.port, 'demo', 'PORT');
   // On real Feishu the browser must use the registered redirect URI's host, or the login state
@@ -102,6 +92,22 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
   } catch (error) {
     await emulator?.close();
     throw error;
+  }
+}
+
+/**
+ * The configuration comes first, through `ConfigModule` in a standalone application context: the
+ * app's HTTP platform, port and Feishu target (an emulator to start) all depend on it.
+ */
+async function readDemoConfig(source: DemoConfigSource): Promise<DemoConfig> {
+  const context = await NestFactory.createApplicationContext(
+    DemoConfigModule.forRoot({ env: source.env, envFilePath: source.envFilePath }),
+    { logger: false, abortOnError: false },
+  );
+  try {
+    return context.get(ConfigService).getOrThrow<DemoConfig>('demo');
+  } finally {
+    await context.close();
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigModule } from '@nestjs/config';
 import {
   HALF_FILLED_REAL_CONFIG,
   INVALID_DOMAIN,
@@ -8,10 +7,10 @@ import {
   INVALID_REDIRECT_URI,
 } from './demo.messages.js';
 
-/** The variables the demo reads, from the environment or a `.env` file. @publicApi */
+/** The variables the demo reads, from the environment or a `.env` file. */
 export type DemoEnvironment = Record<string, string | undefined>;
 
-/** Real Feishu / Lark, configured by the four FEISHU_* variables. @publicApi */
+/** Real Feishu / Lark, configured by the four FEISHU_* variables. */
 export interface DemoRealTarget {
   kind: 'real';
   appId: string;
@@ -20,17 +19,17 @@ export interface DemoRealTarget {
   domain: 'feishu' | 'lark';
 }
 
-/** The embedded emulator, started by the demo itself. @publicApi */
+/** The embedded emulator, started by the demo itself. */
 export interface DemoEmulatorTarget {
   kind: 'emulator';
   /** Port of the emulator; 0 picks a free one. */
   port: number;
 }
 
-/** The HTTP platform the demo runs on (`DEMO_PLATFORM`, default Express). @publicApi */
+/** The HTTP platform the demo runs on (`DEMO_PLATFORM`, default Express). */
 export type DemoPlatform = 'express' | 'fastify';
 
-/** @publicApi */
+/** */
 export interface DemoConfig {
   target: DemoRealTarget | DemoEmulatorTarget;
   platform: DemoPlatform;
@@ -42,7 +41,7 @@ export interface DemoConfig {
   sessionSecretGenerated: boolean;
 }
 
-/** A configuration that cannot work; the message says which variables to fix. @publicApi */
+/** A configuration that cannot work; the message says which variables to fix. */
 export class DemoConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -63,8 +62,7 @@ const DEFAULT_EMULATOR_PORT = 3900;
  * emulator; all three of FEISHU_APP_ID, FEISHU_APP_SECRET and FEISHU_REDIRECT_URI mean real
  * Feishu (FEISHU_DOMAIN picks Lark); anything in between is refused, naming what is missing and
  * never echoing a secret.
- *
- * @publicApi
+
  */
 export function resolveDemoConfig(env: DemoEnvironment): DemoConfig {
   const sessionSecret = nonEmpty(env.SESSION_SECRET);
@@ -75,30 +73,6 @@ export function resolveDemoConfig(env: DemoEnvironment): DemoConfig {
     sessionSecret: sessionSecret ?? randomBytes(32).toString('base64url'),
     sessionSecretGenerated: sessionSecret === undefined,
   };
-}
-
-/**
- * Reads the environment and the `.env` file through `@nestjs/config` (variables already in the
- * environment win over the file) and resolves them with {@link resolveDemoConfig}.
- * `env`, when given, replaces both: tests use it to stay independent of the machine.
- *
- * @publicApi
- */
-export async function loadDemoConfig(
-  options: { env?: DemoEnvironment; envFilePath?: string } = {},
-): Promise<DemoConfig> {
-  let config: DemoConfig | undefined;
-  const isolated = options.env !== undefined;
-  await ConfigModule.forRoot({
-    envFilePath: options.envFilePath,
-    ignoreEnvFile: isolated,
-    ignoreEnvVars: isolated,
-    validate: (variables) => {
-      config = resolveDemoConfig({ ...variables, ...options.env } as DemoEnvironment);
-      return variables;
-    },
-  });
-  return config!;
 }
 
 function resolveTarget(env: DemoEnvironment): DemoRealTarget | DemoEmulatorTarget {
