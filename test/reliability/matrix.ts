@@ -37,7 +37,8 @@ const HTTP_UNIT = 'libs/feishu-auth/src/http/feishu-http.client.spec.ts';
 const STATE_UNIT = 'libs/feishu-auth/src/strategies/feishu-login-state.store.spec.ts';
 const REDIS_STORE = 'test/redis-token-store.integration-spec.ts';
 const IN_APP = 'test/in-app-login.e2e-spec.ts';
-const OPTIONS_UNIT = 'libs/feishu-auth/src/feishu-auth.options.spec.ts';
+const SESSION_OPTIONS_UNIT = 'libs/feishu-auth/src/options/session.options.spec.ts';
+const TOKEN_OPTIONS_UNIT = 'libs/feishu-auth/src/options/tokens.options.spec.ts';
 const LOGIN_FLOOD = 'test/login-flood.integration-spec.ts';
 const APP_BOUND = 'test/app-bound-users.integration-spec.ts';
 const DEMO = 'test/demo.e2e-spec.ts';
@@ -815,7 +816,7 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
             test: 'should refuse a code of the redirect login, which PKCE binds to a verifier this endpoint never sends',
           },
           {
-            file: OPTIONS_UNIT,
+            file: TOKEN_OPTIONS_UNIT,
             test: 'should refuse pkce: true with the v1-oidc token endpoint, which takes no verifier',
           },
         ],
@@ -927,8 +928,8 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
             file: LOGIN,
             test: 'should name the login cookie __Host- and mark it Secure when session.secure is true',
           },
-          { file: OPTIONS_UNIT, test: 'should reject a bad %s with one message naming it' },
-          { file: OPTIONS_UNIT, test: 'should name the cookies for %j: %s and %s' },
+          { file: SESSION_OPTIONS_UNIT, test: 'should reject a bad %s with one message naming it' },
+          { file: SESSION_OPTIONS_UNIT, test: 'should name the cookies for %j: %s and %s' },
         ],
       },
       {

@@ -22,6 +22,7 @@ export {
   type FeishuUserTokenWrite,
 } from './interfaces/feishu-token-store.interface.js';
 export { FeishuAuthModule } from './feishu-auth.module.js';
+export { FEISHU_AUTH_DEFAULTS } from './options/feishu-auth.defaults.js';
 export type { FeishuAuthModuleExtras } from './feishu-auth.module-definition.js';
 export { TokenService } from './services/token.service.js';
 export { TokenRefreshScheduler } from './services/token-refresh.scheduler.js';

@@ -13,10 +13,8 @@ import { FEISHU_AUTH_OPTIONS, FEISHU_DEFAULT_EVENTS_PATH } from '../feishu-auth.
 import { FeishuEventRejectedError } from '../feishu-auth.errors.js';
 import { toFeishuHttpException } from '../feishu-auth.http-errors.js';
 import { eventsWithoutRawBodyMessage } from '../feishu-auth.messages.js';
-import {
-  assertEventsAuthenticated,
-  type ResolvedFeishuAuthOptions,
-} from '../feishu-auth.options.js';
+import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
+import { assertEventsAuthenticated } from '../options/events.options.js';
 import {
   type FeishuEventAck,
   FeishuEventHandler,

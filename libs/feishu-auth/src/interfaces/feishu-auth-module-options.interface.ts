@@ -10,10 +10,11 @@ export type FeishuDomain = 'feishu' | 'lark' | { open: string; accounts: string 
 
 /**
  * Where user tokens are exchanged and refreshed:
- * - `'v2'`: `POST {open}/open-apis/authen/v2/oauth/token` (default, as documented);
+ * - `'v2'`: `POST {open}/open-apis/authen/v2/oauth/token` (as documented);
  * - `'v3'`: `POST {accounts}/oauth/v3/token` (Feishu's newer endpoint);
  * - `'v1-oidc'`: the legacy `/open-apis/authen/v1/oidc/*` pair, authenticated with the app token.
- * A user whose stored refresh token came from another family keeps being refreshed on that one.
+ * A user whose stored refresh token came from another family keeps being refreshed on that one
+ * (a stored record names its family as `FeishuUserTokenRecord.issuer`, of this type).
  *
  * @publicApi
  */
@@ -21,7 +22,7 @@ export type FeishuTokenEndpoint = 'v2' | 'v3' | 'v1-oidc';
 
 /**
  * How a self-built app gets its tenant access token:
- * - `'internal'` (default): `POST {open}/open-apis/auth/v3/tenant_access_token/internal`;
+ * - `'internal'`: `POST {open}/open-apis/auth/v3/tenant_access_token/internal`;
  * - `'client_credentials'`: `POST {accounts}/oauth/v3/token` with `grant_type=client_credentials`,
  *   Feishu's newer grant, which answers JWT-format tokens (up to 4 KB).
  * Both are cached, fetched once however many callers ask, renewed ahead of expiry and dropped and
@@ -30,32 +31,53 @@ export type FeishuTokenEndpoint = 'v2' | 'v3' | 'v1-oidc';
  * @publicApi
  */
 export interface FeishuTenantTokenOptions {
-  /** Default `'internal'`. `'client_credentials'` is for self-built apps only (checked at boot). */
+  /**
+   * `'client_credentials'` is for self-built apps only (checked at boot).
+   * @default FEISHU_AUTH_DEFAULTS.tenantToken.grant
+   */
   grant?: 'internal' | 'client_credentials';
   /**
-   * How `client_credentials` authenticates the app: `'client_secret_post'` (default: `client_id`
-   * and `client_secret` in the body) or `'client_secret_basic'` (an HTTP Basic header). Never both:
+   * How `client_credentials` authenticates the app: `'client_secret_post'` (`client_id` and
+   * `client_secret` in the body) or `'client_secret_basic'` (an HTTP Basic header). Never both:
    * Feishu answers 20070 to a request that carries both.
+   * @default FEISHU_AUTH_DEFAULTS.tenantToken.clientAuth
    */
   clientAuth?: 'client_secret_post' | 'client_secret_basic';
 }
 
-/** @publicApi */
+/**
+ * Every default is in `FEISHU_AUTH_DEFAULTS.session`.
+ *
+ * @publicApi
+ */
 export interface FeishuSessionOptions {
   /** Signs the session cookie. An array rotates keys: the first signs, all verify. */
   secret: string | string[];
-  /** Default `'feishu_session'`. */
+  /**
+   * The login-binding cookie is named like it plus `_login`.
+   * @default FEISHU_AUTH_DEFAULTS.session.cookieName
+   */
   cookieName?: string;
-  /** Session lifetime. Default 7 days (604800). */
+  /**
+   * Session lifetime, in seconds.
+   * @default FEISHU_AUTH_DEFAULTS.session.ttlSeconds
+   */
   ttlSeconds?: number;
   /**
    * Lifetime of the session tokens `FeishuCodeGuard` answers to clients that keep no cookies
-   * (sent back as `X-Feishu-Session`). Default 7200 s (2 hours); never longer than `ttlSeconds`.
+   * (sent back as `X-Feishu-Session`), in seconds; never longer than `ttlSeconds`.
+   * @default FEISHU_AUTH_DEFAULTS.session.tokenTtlSeconds
    */
   tokenTtlSeconds?: number;
-  /** `'auto'` (default): Secure unless `NODE_ENV` is `development` or `test`. */
+  /**
+   * `'auto'`: Secure unless `NODE_ENV` is `development` or `test`.
+   * @default FEISHU_AUTH_DEFAULTS.session.secure
+   */
   secure?: boolean | 'auto';
-  /** Default `'lax'`, so the cookie survives the redirect back from Feishu. */
+  /**
+   * `'lax'` lets the cookie survive the redirect back from Feishu.
+   * @default FEISHU_AUTH_DEFAULTS.session.sameSite
+   */
   sameSite?: 'lax' | 'strict' | 'none';
   /** Cookie domain; default: the host that set it. */
   domain?: string;
@@ -63,34 +85,59 @@ export interface FeishuSessionOptions {
 
 /** @publicApi */
 export interface FeishuHttpOptions {
-  /** Per-request timeout. Default 10000 ms. */
+  /**
+   * Per-request timeout, in ms.
+   * @default FEISHU_AUTH_DEFAULTS.http.timeoutMs
+   */
   timeoutMs?: number;
-  /** Retries after the first attempt, for network errors, HTTP 5xx and Feishu's transient codes. Default 2. */
+  /**
+   * Retries after the first attempt, for network errors, HTTP 5xx and Feishu's transient codes.
+   * @default FEISHU_AUTH_DEFAULTS.http.retries
+   */
   retries?: number;
-  /** First backoff delay; doubles per retry, with full jitter. Default 200 ms. */
+  /**
+   * First backoff delay, in ms; doubles per retry, with full jitter.
+   * @default FEISHU_AUTH_DEFAULTS.http.retryBaseDelayMs
+   */
   retryBaseDelayMs?: number;
-  /** Cap on one backoff delay. Default 2000 ms. */
+  /**
+   * Cap on one backoff delay, in ms.
+   * @default FEISHU_AUTH_DEFAULTS.http.retryMaxDelayMs
+   */
   retryMaxDelayMs?: number;
 }
 
 /** @publicApi */
 export interface FeishuRefreshOptions {
-  /** Scheduler tick. Default 30000 ms. */
+  /**
+   * Scheduler tick, in ms.
+   * @default FEISHU_AUTH_DEFAULTS.refresh.intervalMs
+   */
   intervalMs?: number;
   /**
-   * App and tenant tokens are renewed when less than this remains. Default 1800 s: Feishu returns
-   * the same token while 30 minutes or more remain, and a new one (the old staying valid) after.
+   * App and tenant tokens are renewed when less than this remains, in seconds. The default is
+   * Feishu's window: it returns the same token while 30 minutes or more remain, and a new one (the
+   * old staying valid) after.
+   * @default FEISHU_AUTH_DEFAULTS.refresh.appTokenMarginSeconds
    */
   appTokenMarginSeconds?: number;
-  /** User tokens are refreshed when less than this remains. Default 300 s. */
+  /**
+   * User tokens are refreshed when less than this remains, in seconds.
+   * @default FEISHU_AUTH_DEFAULTS.refresh.userTokenMarginSeconds
+   */
   userTokenMarginSeconds?: number;
-  /** Refresh user tokens in the background before they expire. Default true. */
+  /**
+   * Refresh user tokens in the background before they expire.
+   * @default FEISHU_AUTH_DEFAULTS.refresh.proactiveUserRefresh
+   */
   proactiveUserRefresh?: boolean;
-  /** Cap on background refreshes sent to Feishu per second (Feishu allows 50/s). Default 20. */
+  /**
+   * Cap on background refreshes sent to Feishu per second (Feishu allows 50/s).
+   * @default FEISHU_AUTH_DEFAULTS.refresh.maxRefreshesPerSecond
+   */
   maxRefreshesPerSecond?: number;
   /**
-   * Lease of the cross-instance refresh lock; a dead holder's lock frees itself after it. Default
-   * 15000 ms, at most 30000.
+   * Lease of the cross-instance refresh lock, in ms; a dead holder's lock frees itself after it.
    *
    * Must be greater than `http.timeoutMs` (checked at boot): a user's refresh sends its single-use
    * refresh token in one request, retried only after failures that prove Feishu did not process it,
@@ -98,9 +145,13 @@ export interface FeishuRefreshOptions {
    * refresh token and sign the user out. App and tenant renewals, retried up to `http.retries` times
    * with backoff, may outlive the lease; then two instances may both renew, which costs a call
    * (Feishu hands both the same token) but nothing else.
+   * @default FEISHU_AUTH_DEFAULTS.refresh.lockLeaseMs
    */
   lockLeaseMs?: number;
-  /** How long a caller waits for another instance's refresh before trying itself. Default lease + 5000 ms. */
+  /**
+   * How long a caller waits for another instance's refresh before trying itself, in ms.
+   * @default lockLeaseMs + FEISHU_AUTH_DEFAULTS.refresh.lockWaitBeyondLeaseMs
+   */
   lockWaitMs?: number;
 }
 
@@ -148,44 +199,78 @@ export interface FeishuTokenRefreshFailedEvent {
  * @publicApi
  */
 export interface FeishuStrangerBudgetOptions {
-  /** Calls a client may make at once. Default 100. */
+  /**
+   * Calls a client may make at once.
+   * @default FEISHU_AUTH_DEFAULTS.strangerBudget.burst
+   */
   burst?: number;
-  /** Calls a client regains a minute. Default 60. */
+  /**
+   * Calls a client regains a minute.
+   * @default FEISHU_AUTH_DEFAULTS.strangerBudget.perMinute
+   */
   perMinute?: number;
-  /** Client addresses remembered (least recently seen forgotten first). Default 10,000. */
+  /**
+   * Client addresses remembered (least recently seen forgotten first).
+   * @default FEISHU_AUTH_DEFAULTS.strangerBudget.maxClients
+   */
   maxClients?: number;
 }
 
-/** @publicApi */
+/**
+ * What `FeishuAuthModule.forRoot()` takes. Each option left out takes its value from
+ * `FEISHU_AUTH_DEFAULTS`, named by its `@default` tag; the limits are checked at boot.
+ *
+ * @publicApi
+ */
 export interface FeishuAuthModuleOptions {
   appId: string;
   appSecret: string;
-  /** Default `'self-built'`. Store apps get tenant tokens through app_ticket + tenant_key. */
+  /**
+   * Store apps get tenant tokens through app_ticket + tenant_key.
+   * @default FEISHU_AUTH_DEFAULTS.appType
+   */
   appType?: 'self-built' | 'store';
-  /** Default `'feishu'`. */
+  /** @default FEISHU_AUTH_DEFAULTS.domain */
   domain?: FeishuDomain;
   /** The absolute callback URL, registered in the developer console. */
   redirectUri: string;
-  /** Extra scopes to request; `offline_access` is always requested. */
+  /**
+   * Extra scopes to request; `offline_access` is always requested.
+   * @default FEISHU_AUTH_DEFAULTS.scopes
+   */
   scopes?: string[];
-  /** The app's login route, returned as `loginUrl` in 401 answers. Default `'/auth/feishu/login'`. */
+  /**
+   * The app's login route, returned as `loginUrl` in 401 answers.
+   * @default FEISHU_AUTH_DEFAULTS.loginPath
+   */
   loginPath?: string;
   /** Where a failed callback redirects (with `?error=`); default: answer 4xx JSON. */
   failureRedirect?: string;
   session: FeishuSessionOptions;
-  /** Default: a new `InMemoryTokenStore()`. */
+  /** When left out: a new `InMemoryTokenStore()`. */
   store?: FeishuTokenStore;
-  /** Default `'v2'`. */
+  /** @default FEISHU_AUTH_DEFAULTS.tokenEndpoint */
   tokenEndpoint?: FeishuTokenEndpoint;
-  /** Self-built apps: which grant issues the tenant token. Default `{ grant: 'internal' }`. */
+  /** Self-built apps: which grant issues the tenant token. */
   tenantToken?: FeishuTenantTokenOptions;
   /**
-   * PKCE (S256) on the authorize request. Default true, except on `tokenEndpoint: 'v1-oidc'`, which
-   * takes no verifier: there it is off, and `true` is refused at boot (`FeishuConfigError`).
+   * PKCE (S256) on the authorize request. Off on `tokenEndpoint: 'v1-oidc'`, which takes no
+   * verifier, and `true` is refused there at boot (`FeishuConfigError`).
+   * @default FEISHU_AUTH_DEFAULTS.pkce
    */
   pkce?: boolean;
-  /** Accept `Authorization: Bearer <user_access_token>` in `FeishuAuthGuard`. Default true. */
-  bearer?: { enabled?: boolean; cacheTtlSeconds?: number };
+  bearer?: {
+    /**
+     * Accept `Authorization: Bearer <user_access_token>` in `FeishuAuthGuard`.
+     * @default FEISHU_AUTH_DEFAULTS.bearer.enabled
+     */
+    enabled?: boolean;
+    /**
+     * How long a validated Bearer token's profile is cached, in seconds; `0` asks Feishu every time.
+     * @default FEISHU_AUTH_DEFAULTS.bearer.cacheTtlSeconds
+     */
+    cacheTtlSeconds?: number;
+  };
   /**
    * Per client address, how much unauthenticated work may reach Feishu: validating a Bearer token
    * not seen before and exchanging an in-app code. Over it the client gets 429.
@@ -197,7 +282,7 @@ export interface FeishuAuthModuleOptions {
   encryption?: FeishuEncryptionOptions;
   /** For store apps: how app_ticket events are verified. */
   events?: FeishuEventOptions;
-  /** Time source in epoch ms. Default `Date.now`. */
+  /** Time source in epoch ms; `Date.now` when left out. */
   clock?: () => number;
   onTokenRefreshed?: (event: FeishuTokenRefreshEvent) => void;
   onTokenRefreshFailed?: (event: FeishuTokenRefreshFailedEvent) => void;

@@ -1,3 +1,4 @@
+import type { FeishuTokenEndpoint } from './feishu-auth-module-options.interface.js';
 import type { FeishuProfile } from './feishu-profile.interface.js';
 
 /**
@@ -19,7 +20,7 @@ export interface FeishuCachedToken {
 }
 
 /** Which token endpoint family issued a user's refresh token; it must be refreshed on the same one. */
-export type FeishuTokenIssuer = 'v1-oidc' | 'v2' | 'v3';
+export type FeishuTokenIssuer = FeishuTokenEndpoint;
 
 /**
  * One user's tokens, held by one app. Keyed by `appId` and `openId`: apps sharing a store never

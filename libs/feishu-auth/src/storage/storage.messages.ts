@@ -22,8 +22,5 @@ export const REDIS_RECONNECTED_MESSAGE = 'Redis token store connection is ready 
 export const corruptStoredValueMessage = (kind: string, keyHash: string) =>
   `Ignored a ${kind} in the Redis token store that is not valid JSON (key hash ${keyHash}).`;
 
-export const invalidEncryptionKeysMessage = (reason: string) =>
-  `encryption.keys: ${reason} Each entry is { id, key } where id is a non-empty string and key is 32 bytes as base64 or hex (e.g. \`openssl rand -base64 32\`).`;
-
 export const undecryptableValueMessage = (what: string, reason: string) =>
   `Treated the stored ${what} as absent: ${reason}.`;

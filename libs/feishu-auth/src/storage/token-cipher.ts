@@ -1,11 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { FeishuEncryptionOptions } from '../interfaces/feishu-auth-module-options.interface.js';
-import { FeishuConfigError } from '../feishu-auth.errors.js';
-import { invalidEncryptionKeysMessage } from './storage.messages.js';
+import { parseEncryptionKeys } from '../options/encryption.options.js';
 
 const FORMAT_VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';
-const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -31,7 +29,7 @@ export class TokenCipher {
   private readonly sealingKeyId: string;
 
   constructor(options: FeishuEncryptionOptions) {
-    this.keys = parseKeys(options);
+    this.keys = new Map(parseEncryptionKeys(options).map(({ id, key }) => [encodeKeyId(id), key]));
     this.sealingKeyId = encodeKeyId(options.keys[0]!.id);
   }
 
@@ -92,39 +90,4 @@ function encodeKeyId(id: string): string {
 /** For warnings: quoted, and bounded, since the text comes from the store. */
 function printableKeyId(encoded: string): string {
   return JSON.stringify(Buffer.from(encoded, 'base64url').toString('utf8').slice(0, 64));
-}
-
-function parseKeys(options: FeishuEncryptionOptions): Map<string, Buffer> {
-  const entries = options?.keys;
-  if (!Array.isArray(entries) || entries.length === 0) {
-    throw new FeishuConfigError(invalidEncryptionKeysMessage('give at least one key.'));
-  }
-  const keys = new Map<string, Buffer>();
-  for (const [index, entry] of entries.entries()) {
-    const id: unknown = entry?.id;
-    if (typeof id !== 'string' || id.length === 0) {
-      throw new FeishuConfigError(invalidEncryptionKeysMessage(`entry ${index} has no id.`));
-    }
-    const encodedId = encodeKeyId(id);
-    if (keys.has(encodedId)) {
-      throw new FeishuConfigError(invalidEncryptionKeysMessage(`key id "${id}" is used twice.`));
-    }
-    keys.set(encodedId, decodeKey(entry.key, id));
-  }
-  return keys;
-}
-
-/** Accepts 64 hex digits, or base64 / base64url of 32 bytes. Never echoes the key. */
-function decodeKey(text: unknown, id: string): Buffer {
-  if (typeof text === 'string') {
-    const trimmed = text.trim();
-    if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
-    if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
-      const bytes = Buffer.from(trimmed, 'base64');
-      if (bytes.length === KEY_BYTES) return bytes;
-    }
-  }
-  throw new FeishuConfigError(
-    invalidEncryptionKeysMessage(`the key of id "${id}" is not 32 bytes encoded as base64 or hex.`),
-  );
 }
