@@ -46,80 +46,43 @@ describe('token options', () => {
       /'client_credentials' is for self-built apps/,
     ],
     ['pkce', () => resolvePkce('yes', 'v2'), /"pkce" must be true or false/],
-    [
-      'bearer.enabled',
-      () => resolveBearer({ enabled: 1 as unknown as boolean }),
-      /"bearer.enabled" must be true or false/,
-    ],
-    [
-      'bearer.cacheTtlSeconds',
-      () => resolveBearer({ cacheTtlSeconds: -1 }),
-      /"bearer.cacheTtlSeconds" must be an integer >= 0/,
-    ],
-    [
-      'strangerBudget.burst',
-      () => resolveStrangerBudget({ burst: 0 }),
-      /"strangerBudget.burst" must be an integer >= 1/,
-    ],
-    [
-      'strangerBudget.perMinute',
-      () => resolveStrangerBudget({ perMinute: 0.5 }),
-      /"strangerBudget.perMinute" must be an integer >= 1/,
-    ],
-    [
-      'strangerBudget.maxClients',
-      () => resolveStrangerBudget({ maxClients: -1 }),
-      /"strangerBudget.maxClients" must be an integer >= 1/,
-    ],
-    [
-      'http.timeoutMs',
-      () => resolveHttp({ timeoutMs: 0 }),
-      /"http.timeoutMs" must be an integer >= 1/,
-    ],
-    [
-      'http.retries',
-      () => resolveHttp({ retries: 1.5 }),
-      /"http.retries" must be an integer between 0 and 10/,
-    ],
-    [
-      'http.retries over 10',
-      () => resolveHttp({ retries: 11 }),
-      /"http.retries" must be an integer between 0 and 10/,
-    ],
-    [
-      'http.retryMaxDelayMs',
-      () => resolveHttp({ retryMaxDelayMs: '2s' as unknown as number }),
-      /"http.retryMaxDelayMs"/,
-    ],
-    [
-      'refresh.intervalMs',
-      () => resolveRefresh({ intervalMs: 9 }),
-      /"refresh.intervalMs" must be an integer >= 10/,
-    ],
-    [
-      'refresh.maxRefreshesPerSecond',
-      () => resolveRefresh({ maxRefreshesPerSecond: 100 }),
-      /between 1 and 50/,
-    ],
-    [
-      'refresh.lockLeaseMs',
-      () => resolveRefresh({ lockLeaseMs: 60000 }),
-      /"refresh.lockLeaseMs" must be an integer between 1 and 30000/,
-    ],
-    [
-      'refresh.lockWaitMs',
-      () => resolveRefresh({ lockWaitMs: -1 }),
-      /"refresh.lockWaitMs" must be an integer >= 0/,
-    ],
-    [
-      'refresh.proactiveUserRefresh',
-      () => resolveRefresh({ proactiveUserRefresh: 'no' as unknown as boolean }),
-      /"refresh.proactiveUserRefresh" must be true or false/,
-    ],
   ])('should reject a bad %s with one message naming it', (_name, resolve, message) => {
     expect(resolve).toThrow(FeishuConfigError);
     expect(resolve).toThrow(message);
     expect(resolve).toThrow(/^FeishuAuthModule: /);
+  });
+
+  const groups = {
+    bearer: resolveBearer,
+    strangerBudget: resolveStrangerBudget,
+    http: resolveHttp,
+    refresh: resolveRefresh,
+  } as const;
+
+  it.each([
+    ['bearer.enabled', 1, 'true or false'],
+    ['bearer.cacheTtlSeconds', -1, 'an integer >= 0'],
+    ['strangerBudget.burst', 0, 'an integer >= 1'],
+    ['strangerBudget.perMinute', 0.5, 'an integer >= 1'],
+    ['strangerBudget.maxClients', -1, 'an integer >= 1'],
+    ['http.timeoutMs', 0, 'an integer >= 1'],
+    ['http.retries', 1.5, 'an integer between 0 and 10'],
+    ['http.retries', 11, 'an integer between 0 and 10'],
+    ['http.retryBaseDelayMs', -1, 'an integer >= 0'],
+    ['http.retryMaxDelayMs', '2s', 'an integer >= 0'],
+    ['refresh.intervalMs', 9, 'an integer >= 10'],
+    ['refresh.appTokenMarginSeconds', -1, 'an integer >= 0'],
+    ['refresh.userTokenMarginSeconds', 1.5, 'an integer >= 0'],
+    ['refresh.proactiveUserRefresh', 'no', 'true or false'],
+    ['refresh.maxRefreshesPerSecond', 100, 'an integer between 1 and 50'],
+    ['refresh.lockLeaseMs', 60000, 'an integer between 1 and 30000'],
+    ['refresh.lockWaitMs', -1, 'an integer >= 0'],
+  ] as const)('should refuse %s = %j: it must be %s', (option, value, expected) => {
+    const [group, name] = option.split('.') as [keyof typeof groups, string];
+    const resolve = () => groups[group]({ [name]: value });
+
+    expect(resolve).toThrow(FeishuConfigError);
+    expect(resolve).toThrow(`FeishuAuthModule: "${option}" must be ${expected}.`);
   });
 
   it.each([
