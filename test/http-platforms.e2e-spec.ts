@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator, encryptEvent, signEvent } from '@feishu-auth/emulator';
-import { FEISHU_SESSION_HEADER, InMemoryTokenStore } from '@feishu-auth/nestjs';
+import { InMemoryTokenStore } from '@feishu-auth/nestjs';
 import {
   REDIRECT_URI,
   SELF_BUILT,
@@ -14,6 +14,8 @@ import { startStoreApp } from './support/core-app.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 const LOGIN_URL = '/auth/feishu/login';
+/** The header the README tells cookie-less clients to send their session token in. */
+const SESSION_HEADER = 'X-Feishu-Session';
 
 /**
  * Every piece of the library that reads a request or writes a response, once per HTTP platform:
@@ -92,14 +94,12 @@ describe.each(HTTP_PLATFORMS)('Login, sessions and guards on %s (e2e)', (platfor
     const sessionToken: string = signedIn.body.sessionToken;
     expect(signedIn.body).toMatchObject({ name: emulator.users[0].name, expiresIn: 7200 });
 
-    const me = await http().get('/me/name').set(FEISHU_SESSION_HEADER, sessionToken);
+    const me = await http().get('/me/name').set(SESSION_HEADER, sessionToken);
     expect(me.body).toEqual({ name: emulator.users[0].name, mode: 'session' });
 
-    const loggedOut = await http()
-      .post('/auth/feishu/logout')
-      .set(FEISHU_SESSION_HEADER, sessionToken);
+    const loggedOut = await http().post('/auth/feishu/logout').set(SESSION_HEADER, sessionToken);
     expect(loggedOut.status).toBe(204);
-    const after = await http().get('/me/name').set(FEISHU_SESSION_HEADER, sessionToken);
+    const after = await http().get('/me/name').set(SESSION_HEADER, sessionToken);
     expect(after.status).toBe(401);
   });
 

@@ -14,20 +14,16 @@ export interface FeishuAuthModuleExtras {
   eventsPath?: string;
 }
 
-export const {
-  ConfigurableModuleClass,
-  MODULE_OPTIONS_TOKEN: FEISHU_AUTH_MODULE_OPTIONS,
-  OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<FeishuAuthModuleOptions>()
-  .setClassMethodName('forRoot')
-  .setFactoryMethodName('createFeishuAuthOptions')
-  .setExtras<FeishuAuthModuleExtras>({ isGlobal: true }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-    controllers: [
-      ...(definition.controllers ?? []),
-      ...(extras.eventsPath ? [createFeishuEventsController(extras.eventsPath)] : []),
-    ],
-  }))
-  .build();
+export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: FEISHU_AUTH_MODULE_OPTIONS } =
+  new ConfigurableModuleBuilder<FeishuAuthModuleOptions>()
+    .setClassMethodName('forRoot')
+    .setFactoryMethodName('createFeishuAuthOptions')
+    .setExtras<FeishuAuthModuleExtras>({ isGlobal: true }, (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+      controllers: [
+        ...(definition.controllers ?? []),
+        ...(extras.eventsPath ? [createFeishuEventsController(extras.eventsPath)] : []),
+      ],
+    }))
+    .build();

@@ -34,10 +34,7 @@ export {
   type FeishuEventAck,
   type FeishuEventHeaders,
 } from './events/feishu-event.handler.js';
-export {
-  FeishuEventsController,
-  createFeishuEventsController,
-} from './events/feishu-events.controller.js';
+export { FeishuEventsController } from './events/feishu-events.controller.js';
 export {
   toFeishuHttpException,
   type FeishuHttpExceptionOptions,
@@ -47,7 +44,6 @@ export {
   type FeishuUserTokenSet,
   type ExchangeCodeInput,
 } from './oauth/feishu-oauth.client.js';
-export { FEISHU_STRATEGY_NAME } from './feishu-auth.constants.js';
 export {
   FeishuApiError,
   FeishuAppTicketUnavailableError,
@@ -73,32 +69,18 @@ export type {
   RedisTokenStorePipeline,
 } from './storage/redis-token-store.client.js';
 export { EncryptingTokenStore } from './storage/encrypting-token.store.js';
-export { FeishuStrategy, type FeishuLoginResult } from './strategies/feishu.strategy.js';
 export { FeishuSessionService } from './session/feishu-session.service.js';
 export { type FeishuSessionReference } from './session/session-reference.cache.js';
-export {
-  FeishuSignInService,
-  type FeishuSessionTransport,
-} from './session/feishu-sign-in.service.js';
-export {
-  FEISHU_SESSION_HEADER,
-  type FeishuSessionToken,
-} from './interfaces/feishu-session-token.interface.js';
+export type { FeishuSessionToken } from './interfaces/feishu-session-token.interface.js';
 export { FeishuLoginGuard } from './guards/feishu-login.guard.js';
 export { FeishuLoginException } from './guards/feishu-login.exception.js';
 export { FeishuCodeGuard } from './guards/feishu-code.guard.js';
 export { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
-export { FeishuStrangerBudget } from './guards/feishu-stranger.budget.js';
 export type {
   FeishuAuthContext,
   FeishuAuthenticatedRequest,
-  FeishuRequestAuthState,
 } from './guards/feishu-auth.request.js';
-export type {
-  FeishuFastifyReply,
-  FeishuHttpRequest,
-  FeishuHttpResponse,
-} from './http/feishu-http.adapter.js';
+export type { FeishuHttpRequest, FeishuHttpResponse } from './http/feishu-http.adapter.js';
 export { FeishuUser } from './decorators/feishu-user.decorator.js';
 export { UserAccessToken } from './decorators/user-access-token.decorator.js';
 export { TenantAccessToken } from './decorators/tenant-access-token.decorator.js';

@@ -42,7 +42,7 @@ export type FeishuEventAck = { challenge: string } | Record<string, never>;
  */
 @Injectable()
 export class FeishuEventHandler {
-  private readonly logger = new Logger('FeishuEventHandler');
+  private readonly logger = new Logger(FeishuEventHandler.name);
 
   constructor(
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,

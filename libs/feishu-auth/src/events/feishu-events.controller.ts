@@ -37,7 +37,7 @@ interface EventRequest {
  */
 @Controller(FEISHU_DEFAULT_EVENTS_PATH)
 export class FeishuEventsController {
-  private readonly logger = new Logger('FeishuEventsController');
+  private readonly logger = new Logger(FeishuEventsController.name);
   private warnedWithoutRawBody = false;
 
   /** Refuses to boot (`FeishuConfigError`) when neither a Verification Token nor an Encrypt Key is set. */

@@ -55,7 +55,7 @@ const NOT_SENT_ERROR_CODES = new Set([
  */
 @Injectable()
 export class FeishuHttpClient {
-  private readonly logger = new Logger('FeishuHttpClient');
+  private readonly logger = new Logger(FeishuHttpClient.name);
 
   constructor(@Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions) {}
 

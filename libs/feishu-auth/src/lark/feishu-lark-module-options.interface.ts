@@ -9,7 +9,7 @@ import type lark from '@larksuiteoapi/node-sdk';
 export interface FeishuLarkModuleOptions {
   /**
    * The SDK's log level. Default `LoggerLevel.warn`. Its lines go to Nest's `Logger` under
-   * `FeishuLarkClient`, reduced to message, HTTP status and Feishu code: never a header or a token.
+   * `LarkLogger`, reduced to message, HTTP status and Feishu code: never a header or a token.
    */
   loggerLevel?: lark.LoggerLevel;
   /**

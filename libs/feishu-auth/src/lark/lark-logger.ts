@@ -2,13 +2,13 @@ import { Logger } from '@nestjs/common';
 import type lark from '@larksuiteoapi/node-sdk';
 
 /**
- * The SDK client's `logger`: its lines go to Nest's `Logger('FeishuLarkClient')`. The SDK logs whole
+ * The SDK client's `logger`: its lines go to Nest's `Logger` (context `LarkLogger`). The SDK logs whole
  * axios errors, whose request config carries the `Authorization` header; each value is reduced to
  * its message, HTTP status and Feishu `code`/`msg`, so no header, body or token reaches a log.
  * Internal.
  */
 export class LarkLogger implements lark.Logger {
-  private readonly logger = new Logger('FeishuLarkClient');
+  private readonly logger = new Logger(LarkLogger.name);
 
   error(...values: unknown[]): void {
     this.logger.error(describeForLog(values));

@@ -71,7 +71,7 @@ const PATHS = {
  */
 @Injectable()
 export class AppTokenManager {
-  private readonly logger = new Logger('FeishuTokenService');
+  private readonly logger = new Logger(AppTokenManager.name);
   private readonly memory = new Map<string, FeishuCachedToken>();
   private readonly loads = new SingleFlight<LoadedToken>();
   private readonly renewals = new SingleFlight<FeishuCachedToken | undefined>();

@@ -13,7 +13,7 @@ const POLL_INTERVAL_MS = 50;
  * entries is the store's concern (`RedisTokenStore` writes them under `lock:`). Internal.
  */
 export class RefreshLock {
-  private readonly logger = new Logger('FeishuTokenService');
+  private readonly logger = new Logger(RefreshLock.name);
 
   constructor(
     private readonly store: FeishuTokenStore,

@@ -26,7 +26,7 @@ const MAX_BATCH = 1_000;
  */
 @Injectable()
 export class TokenRefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('FeishuTokenRefresh');
+  private readonly logger = new Logger(TokenRefreshScheduler.name);
   private running?: Promise<void>;
   private stopped = false;
   private timer?: NodeJS.Timeout;

@@ -53,7 +53,7 @@ export interface FeishuTokenStatus {
  */
 @Injectable()
 export class TokenStatusTracker {
-  private readonly logger = new Logger('FeishuTokenService');
+  private readonly logger = new Logger(TokenStatusTracker.name);
   private readonly state: FeishuTokenStatus = {
     refreshes: { app: 0, tenant: 0, user: 0 },
     proactiveRefreshes: 0,

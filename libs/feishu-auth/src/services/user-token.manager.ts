@@ -50,7 +50,7 @@ interface RefreshMode {
  */
 @Injectable()
 export class UserTokenManager {
-  private readonly logger = new Logger('FeishuTokenService');
+  private readonly logger = new Logger(UserTokenManager.name);
   private readonly refreshes = new SingleFlight<string | undefined>();
   private readonly failures = new Map<string, number>();
   /** No background refresh before this (epoch ms): the backoff after a failed one. */
