@@ -11,6 +11,7 @@ const ENTRY_POINTS = [
     entry: 'index.ts',
     values: [
       'EncryptingTokenStore',
+      'FEISHU_AUTH_DEFAULTS',
       'FeishuApiError',
       'FeishuAppTicketUnavailableError',
       'FeishuAuthError',
