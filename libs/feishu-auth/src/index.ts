@@ -1,17 +1,18 @@
 export type { FeishuProfile } from './interfaces/feishu-profile.interface.js';
+// The options, in the order of their declaration.
 export type {
   FeishuAuthModuleOptions,
   FeishuDomain,
-  FeishuEncryptionOptions,
-  FeishuEventOptions,
+  FeishuTokenEndpoint,
+  FeishuTenantTokenOptions,
+  FeishuSessionOptions,
   FeishuHttpOptions,
   FeishuRefreshOptions,
-  FeishuSessionOptions,
-  FeishuStrangerBudgetOptions,
-  FeishuTenantTokenOptions,
-  FeishuTokenEndpoint,
+  FeishuEncryptionOptions,
+  FeishuEventOptions,
   FeishuTokenRefreshEvent,
   FeishuTokenRefreshFailedEvent,
+  FeishuStrangerBudgetOptions,
 } from './interfaces/feishu-auth-module-options.interface.js';
 export {
   FeishuTokenStore,
