@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { FEISHU_AUTH_DEFAULTS, FEISHU_AUTH_LIMITS } from './feishu-auth.defaults.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const OPTIONS_INTERFACE = readFileSync(
   new URL('../interfaces/feishu-auth-module-options.interface.ts', import.meta.url),
   'utf8',
@@ -25,26 +24,38 @@ const WITHOUT_DEFAULT_VALUE = [
   'onTokenRefreshFailed',
 ];
 
-/** Entries that are not an option's value: the option they shape, and how the README says it. */
+/** Entries that are not an option's value: the option they shape, and how the docs say it. */
 const DERIVED = {
   'refresh.lockWaitBeyondLeaseMs': {
     option: 'refresh.lockWaitMs',
-    readme: `lease + ${FEISHU_AUTH_DEFAULTS.refresh.lockWaitBeyondLeaseMs}`,
+    written: `lease + ${FEISHU_AUTH_DEFAULTS.refresh.lockWaitBeyondLeaseMs}`,
   },
 } as const;
 
+interface OptionRow {
+  options: string[];
+  defaults: string;
+  row: string;
+}
+
 const codeSpans = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
 
-/** The rows of the README's options table: the options each names, its default and meaning. */
-function readmeOptionRows(): { options: string[]; defaults: string; row: string }[] {
-  const section = README.slice(README.indexOf('\n## Options\n'));
+/**
+ * The rows of a document's options table: the options each names (`http.a` / `b` names
+ * `http.b` too), its default cell and the whole row.
+ */
+function optionRows(markdown: string, heading: string): OptionRow[] {
+  const section = markdown.slice(markdown.indexOf(`\n${heading}\n`));
   const table = section.slice(0, section.indexOf('\n## ', 1));
   return table
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((row) => {
-      const [options, defaults] = row.split(' | ') as [string, string];
-      return { options: codeSpans(options), defaults, row };
+      const [names, defaults] = row.split(' | ') as [string, string];
+      const [first, ...others] = codeSpans(names);
+      const group = first!.includes('.') ? first!.slice(0, first!.lastIndexOf('.') + 1) : '';
+      const options = [first!, ...others.map((name) => (name.includes('.') ? name : group + name))];
+      return { options, defaults, row };
     });
 }
 
@@ -56,55 +67,67 @@ function leaves(value: object, prefix = ''): [string, unknown][] {
   );
 }
 
-/** How the README writes a value: strings quoted, numbers without separators. */
+/** How the docs write a value: strings quoted, numbers without separators. */
 function written(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
 }
 
-const ROWS = readmeOptionRows();
 const DEFAULT_LEAVES = leaves(FEISHU_AUTH_DEFAULTS);
+const OPTION_DEFAULTS = DEFAULT_LEAVES.filter(([path]) => !(path in DERIVED));
 
-function rowOf(option: string) {
-  const row = ROWS.find(({ options }) => options.includes(option));
-  if (!row) throw new Error(`the README options table has no row for ${option}`);
-  return row;
-}
+/** `complete`: the table has a row for every option (the README's); otherwise rows it has agree. */
+const DOCUMENTS = [
+  { file: '../../README.md', heading: '## Options', complete: true },
+  {
+    file: '../../../../docs/token-lifecycle.md',
+    heading: '## Options (with defaults)',
+    complete: false,
+  },
+];
 
-describe('FEISHU_AUTH_DEFAULTS', () => {
-  it('should find the options table in the README', () => {
-    expect(ROWS.length).toBeGreaterThan(30);
+describe.each(DOCUMENTS)('FEISHU_AUTH_DEFAULTS and the options table of $file', (document) => {
+  const rows = optionRows(
+    readFileSync(new URL(document.file, import.meta.url), 'utf8'),
+    document.heading,
+  );
+  const rowOf = (option: string) => rows.find(({ options }) => options.includes(option));
+
+  it('should find the options table', () => {
+    expect(rows.length).toBeGreaterThan(document.complete ? 30 : 10);
   });
 
-  it.each(DEFAULT_LEAVES.filter(([path]) => !(path in DERIVED)))(
-    'should be what the README says the default of %s is',
-    (option, value) => {
-      const { options, defaults } = rowOf(option);
-      const spans = codeSpans(defaults);
-      // A row naming two options gives their defaults in the same order (`200` / `2000`).
-      const shown = spans.length === options.length ? spans[options.indexOf(option)] : spans[0];
+  it.each(OPTION_DEFAULTS)('should say what the default of %s is', (option, value) => {
+    const row = rowOf(option);
+    if (!row && !document.complete) return;
+    if (!row) throw new Error(`the options table has no row for ${option}`);
+    const spans = codeSpans(row.defaults);
+    // A row naming two options gives their defaults in the same order (`200` / `2000`).
+    const shown =
+      spans.length === row.options.length ? spans[row.options.indexOf(option)] : spans[0];
 
-      expect(shown).toBe(written(value));
-    },
-  );
+    expect(shown).toBe(written(value));
+  });
 
-  it.each(Object.entries(DERIVED))(
-    'should be what the README says %s makes of its option',
-    (_entry, { option, readme }) => {
-      expect(rowOf(option).defaults.trim()).toBe(readme);
-    },
-  );
+  it.each(Object.entries(DERIVED))('should say what %s makes of its option', (_entry, derived) => {
+    expect(rowOf(derived.option)?.defaults.trim()).toBe(derived.written);
+  });
 
-  it('should hold the default of every README option that has a value of its own', () => {
+  it('should name no option whose default FEISHU_AUTH_DEFAULTS lacks', () => {
     const known = new Set([
       ...DEFAULT_LEAVES.map(([path]) => path),
       ...Object.values(DERIVED).map(({ option }) => option),
       ...WITHOUT_DEFAULT_VALUE,
     ]);
 
-    expect(ROWS.flatMap(({ options }) => options).filter((option) => !known.has(option))).toEqual(
+    expect(rows.flatMap(({ options }) => options).filter((option) => !known.has(option))).toEqual(
       [],
     );
   });
+});
+
+describe('FEISHU_AUTH_LIMITS', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = optionRows(readme, '## Options');
 
   it.each([
     ['scopes', `at most ${FEISHU_AUTH_LIMITS.maxExtraScopes}`],
@@ -116,34 +139,34 @@ describe('FEISHU_AUTH_DEFAULTS', () => {
     ],
     ['refresh.lockLeaseMs', `(${FEISHU_AUTH_LIMITS.refresh.lockLeaseMs.max} at most)`],
     ['encryption.keys', `${FEISHU_AUTH_LIMITS.encryptionKeyBytes}-byte keys`],
-  ])('should be bounded where the README says %s is: %s', (option, text) => {
-    expect(rowOf(option).row).toContain(text);
+  ])('should be what the README says bounds %s: %s', (option, text) => {
+    expect(rows.find(({ options }) => options.includes(option))?.row).toContain(text);
+  });
+});
+
+describe('FEISHU_AUTH_DEFAULTS named by the options JSDoc', () => {
+  /** `[property, the FEISHU_AUTH_DEFAULTS path its @default tag names]`, in file order. */
+  const tags = [...OPTIONS_INTERFACE.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(\w+)\??:/g)]
+    .map(([, doc, property]) => [
+      property!,
+      /@default .*FEISHU_AUTH_DEFAULTS\.([\w.]+)/.exec(doc!)?.[1],
+    ])
+    .filter((tag): tag is [string, string] => tag[1] !== undefined);
+
+  it.each(tags)('should name an entry of its own option on %s: %s', (property, path) => {
+    const entry = DERIVED[path as keyof typeof DERIVED];
+
+    expect(DEFAULT_LEAVES.map(([leaf]) => leaf)).toContain(path);
+    expect((entry?.option ?? path).split('.').at(-1)).toBe(property);
   });
 
-  describe('named by the options JSDoc', () => {
-    /** `[property, the FEISHU_AUTH_DEFAULTS path its @default tag names]`, in file order. */
-    const tags = [...OPTIONS_INTERFACE.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(\w+)\??:/g)]
-      .map(([, doc, property]) => [
-        property!,
-        /@default .*FEISHU_AUTH_DEFAULTS\.([\w.]+)/.exec(doc!)?.[1],
-      ])
-      .filter((tag): tag is [string, string] => tag[1] !== undefined);
+  it('should name every entry in a @default tag', () => {
+    const named = new Set(tags.map(([, path]) => path));
 
-    it.each(tags)('should name an entry of its own option on %s: %s', (property, path) => {
-      const entry = DERIVED[path as keyof typeof DERIVED];
+    expect(DEFAULT_LEAVES.map(([path]) => path).filter((path) => !named.has(path))).toEqual([]);
+  });
 
-      expect(DEFAULT_LEAVES.map(([leaf]) => leaf)).toContain(path);
-      expect((entry?.option ?? path).split('.').at(-1)).toBe(property);
-    });
-
-    it('should name every entry in a @default tag', () => {
-      const named = new Set(tags.map(([, path]) => path));
-
-      expect(DEFAULT_LEAVES.map(([path]) => path).filter((path) => !named.has(path))).toEqual([]);
-    });
-
-    it('should leave no default written as a value in the JSDoc', () => {
-      expect(OPTIONS_INTERFACE.match(/\bDefault:? [`'\d][^\n]*/g)).toBeNull();
-    });
+  it('should leave no default written as a value in the JSDoc', () => {
+    expect(OPTIONS_INTERFACE.match(/\bDefault:? [`'\d][^\n]*/g)).toBeNull();
   });
 });
