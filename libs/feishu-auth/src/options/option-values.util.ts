@@ -1,5 +1,9 @@
 import { FeishuConfigError } from '../feishu-auth.errors.js';
-import type { FeishuIntegerRange } from './feishu-auth.defaults.js';
+import {
+  FEISHU_AUTH_DEFAULTS,
+  FEISHU_AUTH_LIMITS,
+  type FeishuIntegerRange,
+} from './feishu-auth.defaults.js';
 
 /**
  * The checks every option shares. Each throws `FeishuConfigError` with one sentence naming the
@@ -32,7 +36,7 @@ export function resolveBoolean(value: unknown, fallback: boolean, option: string
 }
 
 /** `range` comes from `FEISHU_AUTH_LIMITS`, `fallback` from `FEISHU_AUTH_DEFAULTS`. */
-export function resolveInteger(
+function resolveInteger(
   value: unknown,
   fallback: number,
   option: string,
@@ -49,6 +53,23 @@ export function resolveInteger(
     throw configError(`"${option}" must be an integer ${range}.`);
   }
   return value as number;
+}
+
+type IntegerGroup = 'session' | 'bearer' | 'strangerBudget' | 'http' | 'refresh';
+
+/**
+ * The integer option `group.option` of `given`: its default from `FEISHU_AUTH_DEFAULTS` (unless
+ * `fallback` says otherwise), its bounds from `FEISHU_AUTH_LIMITS`.
+ */
+export function integer<G extends IntegerGroup>(
+  group: G,
+  option: keyof (typeof FEISHU_AUTH_LIMITS)[G] & string,
+  given: object | undefined,
+  fallback = (FEISHU_AUTH_DEFAULTS[group] as Record<string, unknown>)[option] as number,
+): number {
+  const range = (FEISHU_AUTH_LIMITS[group] as Record<string, FeishuIntegerRange>)[option]!;
+  const value = (given as Record<string, unknown> | undefined)?.[option];
+  return resolveInteger(value, fallback, `${group}.${option}`, range);
 }
 
 export function resolveCallback<T>(value: T | undefined, option: string): T | undefined {

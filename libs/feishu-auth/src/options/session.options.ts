@@ -1,7 +1,7 @@
 import type { FeishuSessionOptions } from '../interfaces/feishu-auth-module-options.interface.js';
 import { prefixedCookieName, type FeishuCookieAttributes } from '../session/feishu-cookie.util.js';
 import { FEISHU_AUTH_DEFAULTS, FEISHU_AUTH_LIMITS } from './feishu-auth.defaults.js';
-import { configError, isObject, resolveChoice, resolveInteger } from './option-values.util.js';
+import { configError, integer, isObject, resolveChoice } from './option-values.util.js';
 
 /** The session options after validation, with every default applied. */
 export interface ResolvedFeishuSessionOptions {
@@ -21,7 +21,6 @@ export interface ResolvedFeishuSessionOptions {
 }
 
 const DEFAULTS = FEISHU_AUTH_DEFAULTS.session;
-const LIMITS = FEISHU_AUTH_LIMITS.session;
 /** RFC 6265 token characters. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -53,9 +52,7 @@ export function resolveSession(value: unknown): ResolvedFeishuSessionOptions {
   ) {
     throw invalidField('domain', 'a non-empty host name');
   }
-  const ttl = (option: 'ttlSeconds' | 'tokenTtlSeconds') =>
-    resolveInteger(session[option], DEFAULTS[option], `session.${option}`, LIMITS[option]);
-  const ttlSeconds = ttl('ttlSeconds');
+  const ttlSeconds = integer('session', 'ttlSeconds', session);
   const attributes: FeishuCookieAttributes = {
     secure: secure === 'auto' ? !isDevelopmentEnvironment() : secure,
     sameSite,
@@ -73,7 +70,7 @@ export function resolveSession(value: unknown): ResolvedFeishuSessionOptions {
     cookieName: prefixedCookieName(cookieName, attributes),
     loginCookieName: prefixedCookieName(`${cookieName}_login`, attributes),
     ttlSeconds,
-    tokenTtlSeconds: Math.min(ttl('tokenTtlSeconds'), ttlSeconds),
+    tokenTtlSeconds: Math.min(integer('session', 'tokenTtlSeconds', session), ttlSeconds),
     ...attributes,
   };
 }

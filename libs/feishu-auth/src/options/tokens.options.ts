@@ -6,17 +6,8 @@ import type {
   FeishuTenantTokenOptions,
   FeishuTokenEndpoint,
 } from '../interfaces/feishu-auth-module-options.interface.js';
-import {
-  FEISHU_AUTH_DEFAULTS,
-  FEISHU_AUTH_LIMITS,
-  type FeishuIntegerRange,
-} from './feishu-auth.defaults.js';
-import {
-  configError,
-  resolveBoolean,
-  resolveChoice,
-  resolveInteger,
-} from './option-values.util.js';
+import { FEISHU_AUTH_DEFAULTS, FEISHU_AUTH_LIMITS } from './feishu-auth.defaults.js';
+import { configError, integer, resolveBoolean, resolveChoice } from './option-values.util.js';
 
 /** Every token endpoint family, with whether it takes a PKCE `code_verifier`. */
 const TAKES_CODE_VERIFIER: Readonly<Record<FeishuTokenEndpoint, boolean>> = {
@@ -27,20 +18,6 @@ const TAKES_CODE_VERIFIER: Readonly<Record<FeishuTokenEndpoint, boolean>> = {
 
 export type ResolvedFeishuHttpOptions = Required<FeishuHttpOptions>;
 export type ResolvedFeishuRefreshOptions = Required<FeishuRefreshOptions>;
-type IntegerGroup = 'bearer' | 'strangerBudget' | 'http' | 'refresh';
-
-/** An integer option of `group`, its default and bounds read from the two constants. */
-function integer<G extends IntegerGroup>(
-  group: G,
-  option: keyof (typeof FEISHU_AUTH_LIMITS)[G] & string,
-  given: object | undefined,
-  fallback = (FEISHU_AUTH_DEFAULTS[group] as Record<string, unknown>)[option] as number,
-): number {
-  const range = (FEISHU_AUTH_LIMITS[group] as Record<string, FeishuIntegerRange>)[option]!;
-  const value = (given as Record<string, unknown> | undefined)?.[option];
-  return resolveInteger(value, fallback, `${group}.${option}`, range);
-}
-
 export function resolveTokenEndpoint(value: unknown): FeishuTokenEndpoint {
   const endpoints = Object.keys(TAKES_CODE_VERIFIER) as FeishuTokenEndpoint[];
   return resolveChoice(value, FEISHU_AUTH_DEFAULTS.tokenEndpoint, endpoints, 'tokenEndpoint');
