@@ -16,10 +16,17 @@ export type {
 } from './interfaces/feishu-auth-module-options.interface.js';
 export {
   FeishuTokenStore,
+  type FeishuAppTicketStore,
   type FeishuCachedToken,
+  type FeishuEventClaimStore,
+  type FeishuLockStore,
+  type FeishuRefreshSchedule,
   type FeishuSessionRecord,
+  type FeishuSessionStore,
+  type FeishuTokenCache,
   type FeishuTokenIssuer,
   type FeishuUserTokenRecord,
+  type FeishuUserTokenStore,
   type FeishuUserTokenWrite,
 } from './interfaces/feishu-token-store.interface.js';
 export { FeishuAuthModule } from './feishu-auth.module.js';
