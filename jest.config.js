@@ -10,7 +10,7 @@ export const base = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@feishu-auth/nestjs$': '<rootDir>/libs/feishu-auth/src/index.ts',
-    '^@feishu-auth/nestjs/(lark|health)$': '<rootDir>/libs/feishu-auth/src/$1/index.ts',
+    '^@feishu-auth/nestjs/(lark|health|testing)$': '<rootDir>/libs/feishu-auth/src/$1/index.ts',
     '^@feishu-auth/emulator$': '<rootDir>/libs/feishu-emulator/src/index.ts',
     '^@feishu-auth/emulator/testing$': '<rootDir>/libs/feishu-emulator/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -25,7 +25,7 @@ const projects = [
 const swcOptions = { ...swcTypeScript, sourceMaps: false, swcrc: false };
 
 const isBuiltSource = (file) =>
-  file.endsWith('.ts') && !file.endsWith('.d.ts') && !/\.(spec|contract)\.ts$/.test(file);
+  file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.spec.ts');
 
 async function sourcesOf(dir) {
   const entries = await readdir(join(root, dir), { recursive: true, withFileTypes: true });

@@ -254,6 +254,32 @@ describe('the packed @feishu-auth/nestjs', () => {
     expect(offending).toEqual([]);
   });
 
+  it('holds the store contract suite, one file per role, as the @feishu-auth/nestjs/testing entry point', async () => {
+    const lib = libs.find((candidate) => candidate.name === '@feishu-auth/nestjs')!;
+    const manifest = await readJson<PackageManifest>(join(repoRoot, lib.dir, 'package.json'));
+    expect(manifest.exports?.['./testing']).toEqual({
+      types: './dist/testing/index.d.ts',
+      default: './dist/testing/index.js',
+    });
+    const paths = packOf(lib).files.map((file) => file.path);
+    const contracts = paths.filter((path) => /^dist\/testing\/[\w-]+\.contract\.js$/.test(path));
+    expect(contracts.sort()).toEqual(
+      [
+        'app-ticket',
+        'event-claim',
+        'lock',
+        'refresh-schedule',
+        'session',
+        'token-cache',
+        'token-store',
+        'user-token',
+      ].map((name) => `dist/testing/${name}.contract.js`),
+    );
+    const entry = await readFile(join(repoRoot, lib.dir, 'dist/testing/index.d.ts'), 'utf8');
+    expect(entry).toContain('describeTokenStoreContract');
+    expect(entry).toContain('describeSessionContract');
+  });
+
   it('leaves NestJS, passport and rxjs to the consumer as peer dependencies', async () => {
     const manifest = await readJson<PackageManifest>(
       join(repoRoot, 'libs/feishu-auth/package.json'),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RedisTokenStore, type FeishuUserTokenRecord } from '@feishu-auth/nestjs';
 import { Cluster } from 'ioredis';
-import { describeTokenStoreContract } from '../libs/feishu-auth/src/storage/token-store.contract.js';
+import { describeTokenStoreContract } from '@feishu-auth/nestjs/testing';
 import { RedisCluster } from './support/redis-cluster.js';
 
 /** 3 masters with a replica each, and 3 masters without: both started by the test. */

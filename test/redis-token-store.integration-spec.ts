@@ -11,7 +11,7 @@ import {
 } from '@feishu-auth/nestjs';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { Redis } from 'ioredis';
-import { describeTokenStoreContract } from '../libs/feishu-auth/src/storage/token-store.contract.js';
+import { describeTokenStoreContract } from '@feishu-auth/nestjs/testing';
 import { emulatorOptions, REDIRECT_URI, SELF_BUILT, startCoreApp } from './support/core-app.js';
 import { eventually, sleep } from './support/polling.js';
 import { RedisServer } from './support/redis-server.js';

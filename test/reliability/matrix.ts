@@ -42,7 +42,9 @@ const TOKEN_OPTIONS_UNIT = 'libs/feishu-auth/src/options/tokens.options.spec.ts'
 const LOGIN_FLOOD = 'test/login-flood.integration-spec.ts';
 const APP_BOUND = 'test/app-bound-users.integration-spec.ts';
 const DEMO = 'test/demo.e2e-spec.ts';
-const CONTRACT = 'libs/feishu-auth/src/storage/token-store.contract.ts';
+const USER_TOKEN_CONTRACT = 'libs/feishu-auth/src/testing/user-token.contract.ts';
+const EVENT_CLAIM_CONTRACT = 'libs/feishu-auth/src/testing/event-claim.contract.ts';
+const APP_TICKET_CONTRACT = 'libs/feishu-auth/src/testing/app-ticket.contract.ts';
 const EVENTS = 'test/events-endpoint.e2e-spec.ts';
 const TRACKER_UNIT = 'libs/feishu-auth/src/services/token-status.tracker.spec.ts';
 const LOG_UNIT = 'libs/feishu-auth/src/utils/log-input.util.spec.ts';
@@ -881,7 +883,7 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
             test: 'should refuse on one app the Bearer token of another app sharing the keyPrefix',
           },
           {
-            file: CONTRACT,
+            file: USER_TOKEN_CONTRACT,
             test: 'should keep the records of two apps with the same open_id apart',
           },
         ],
@@ -970,7 +972,7 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
             test: 'should handle an event id once: a redelivery or replay is acknowledged and dropped',
           },
           {
-            file: CONTRACT,
+            file: EVENT_CLAIM_CONTRACT,
             test: 'should give an event id to exactly one of many concurrent claims across instances',
           },
         ],
@@ -988,7 +990,7 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
             test: 'should never let an older app_ticket replace a newer one, whatever the arrival order',
           },
           {
-            file: CONTRACT,
+            file: APP_TICKET_CONTRACT,
             test: 'should keep the latest of many app_tickets written concurrently by several instances',
           },
           {

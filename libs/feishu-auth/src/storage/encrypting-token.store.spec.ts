@@ -6,7 +6,7 @@ import type { FeishuEncryptionOptions } from '../interfaces/feishu-auth-module-o
 import type { FeishuUserTokenRecord } from '../interfaces/feishu-token-store.interface.js';
 import { EncryptingTokenStore } from './encrypting-token.store.js';
 import { InMemoryTokenStore } from './in-memory-token.store.js';
-import { describeTokenStoreContract } from './token-store.contract.js';
+import { describeTokenStoreContract } from '../testing/index.js';
 
 /** The app holding the user records these tests write. */
 const APP_ID = 'cli_store_test';

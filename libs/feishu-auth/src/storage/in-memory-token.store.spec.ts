@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { FeishuConfigError } from '../feishu-auth.errors.js';
 import type { FeishuUserTokenRecord } from '../interfaces/feishu-token-store.interface.js';
 import { InMemoryTokenStore } from './in-memory-token.store.js';
-import { describeTokenStoreContract } from './token-store.contract.js';
+import { describeTokenStoreContract } from '../testing/index.js';
 
 /** The app holding the user records these tests write. */
 const APP_ID = 'cli_store_test';
@@ -19,7 +19,9 @@ describeTokenStoreContract(
       },
     };
   },
-  { exactClock: true },
+  // The test functions passed in, as a Vitest user without globals does (the other stores' specs
+  // use the runner's globals).
+  { exactClock: true, runner: { describe, it, expect, beforeEach, afterEach } },
 );
 
 function userRecord(openId: string): FeishuUserTokenRecord {
