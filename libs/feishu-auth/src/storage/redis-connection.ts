@@ -38,8 +38,7 @@ const DISCONNECTED_STATUSES = new Set(['reconnecting', 'close', 'end']);
  * (at once while the client is known to be reconnecting), and works again once it has reconnected.
  */
 export class RedisConnection {
-  /** Logs as the store: this is its connection. */
-  private readonly logger = new Logger('RedisTokenStore');
+  private readonly logger = new Logger(RedisConnection.name);
   private readonly client: Promise<RedisTokenStoreClient>;
   private readonly ownsClient: boolean;
   private readonly readyListeners: (() => void)[] = [];
