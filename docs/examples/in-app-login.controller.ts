@@ -57,7 +57,7 @@ import { FeishuAuthModule } from '@feishu-auth/nestjs';
       redirectUri: 'https://app.example.com/auth/feishu/callback',
       session: {
         secret: process.env.SESSION_SECRET!,
-        tokenTtlSeconds: 7200, // session tokens of cookie-less clients (the default)
+        tokenTtlSeconds: 3600, // session tokens of cookie-less clients live an hour here
       },
     }),
   ],

@@ -1,4 +1,8 @@
-import type { FeishuDomain, FeishuRefreshOptions } from '@feishu-auth/nestjs';
+import {
+  FEISHU_AUTH_DEFAULTS,
+  type FeishuDomain,
+  type FeishuRefreshOptions,
+} from '@feishu-auth/nestjs';
 
 /** What the running demo was configured with; read through `ConfigService.get('demo')`. */
 export interface DemoSettings {
@@ -42,6 +46,6 @@ export const DEMO_EMULATOR_REFRESH: FeishuRefreshOptions = {
 
 /** On real Feishu: the library's defaults, spelled out so the status page can show them. */
 export const DEMO_REAL_REFRESH: FeishuRefreshOptions = {
-  appTokenMarginSeconds: 1800,
-  userTokenMarginSeconds: 300,
+  appTokenMarginSeconds: FEISHU_AUTH_DEFAULTS.refresh.appTokenMarginSeconds,
+  userTokenMarginSeconds: FEISHU_AUTH_DEFAULTS.refresh.userTokenMarginSeconds,
 };

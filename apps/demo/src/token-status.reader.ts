@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { FeishuTokenStore, TokenService, type FeishuTokenStatus } from '@feishu-auth/nestjs';
+import {
+  FEISHU_AUTH_DEFAULTS,
+  FeishuTokenStore,
+  TokenService,
+  type FeishuTokenStatus,
+} from '@feishu-auth/nestjs';
 import type { DemoSettings } from './demo.settings.js';
 import { TokenActivity, type TokenActivityEntry } from './token-activity.module.js';
 
@@ -91,8 +96,12 @@ export class TokenStatusReader {
 
   private margins(): DemoTokenStatus['margins'] {
     return {
-      appTokenSeconds: this.demo.refresh.appTokenMarginSeconds ?? 1800,
-      userTokenSeconds: this.demo.refresh.userTokenMarginSeconds ?? 300,
+      appTokenSeconds:
+        this.demo.refresh.appTokenMarginSeconds ??
+        FEISHU_AUTH_DEFAULTS.refresh.appTokenMarginSeconds,
+      userTokenSeconds:
+        this.demo.refresh.userTokenMarginSeconds ??
+        FEISHU_AUTH_DEFAULTS.refresh.userTokenMarginSeconds,
     };
   }
 }
