@@ -7,7 +7,6 @@ import {
   TokenService,
 } from '@feishu-auth/nestjs';
 import { emulatorOptions, REDIRECT_URI, startCoreApp } from './support/core-app.js';
-import { calls } from './support/emulator-calls.js';
 
 const APP_A = { appId: 'cli_emulator_selfbuilt', appSecret: 'emulator-self-built-secret' };
 const APP_B = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };
@@ -102,20 +101,6 @@ describe('Several apps sharing one token store (e2e, emulator)', () => {
     await expect(nestB.get(TokenService).getUserAccessToken(userB)).resolves.toBe(
       afterB?.accessToken,
     );
-  });
-
-  it('should unschedule a member written before members named their app, without refreshing', async () => {
-    const store = new InMemoryTokenStore();
-    const nestA = await start(feishuA, APP_A, store);
-    const userA = await signInDue(nestA, feishuA, APP_A.appId, feishuA.users[0]!);
-    await store.unscheduleRefresh(`user:${APP_A.appId}:${userA}`);
-    await store.scheduleRefresh(`user:${userA}`, Date.now() - 1_000);
-
-    await nestA.get(TokenRefreshScheduler).tick();
-
-    expect(await store.getDue(Date.now(), 10)).toEqual([]);
-    expect(calls(feishuA, REFRESH)).toBe(0);
-    expect(await store.getUserToken(APP_A.appId, userA)).toBeDefined();
   });
 
   it('should schedule and unschedule a user under a member that names the app', async () => {

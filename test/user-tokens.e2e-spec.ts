@@ -1,13 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import {
+  FeishuApiError,
   FeishuClient,
   FeishuOAuthClient,
   FeishuReauthRequiredError,
   FeishuTokenStore,
   TokenService,
+  toFeishuHttpException,
   type FeishuAuthModuleOptions,
 } from '@feishu-auth/nestjs';
+import type { HttpException } from '@nestjs/common';
 import { emulatorOptions, REDIRECT_URI, SELF_BUILT, startCoreApp } from './support/core-app.js';
 import { eventually } from './support/polling.js';
 import { calls } from './support/emulator-calls.js';
@@ -148,6 +151,31 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     expect(status.proactiveRefreshes).toBe(1);
     await nest.get(TokenService).getUserAccessToken(openId);
     expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+  });
+
+  it('should answer a typed lock-wait timeout (503) when another instance holds an expired user token’s refresh lock past lockWaitMs', async () => {
+    const nest = await start({ refresh: { proactiveUserRefresh: false, lockWaitMs: 200 } });
+    const openId = emulator.users[0]!.openId;
+    await signIn(nest, openId);
+    const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
+    const record = (await store.getUserToken(SELF_BUILT.appId, openId))!;
+    await store.setUserToken({ ...record, accessTokenExpiresAt: Date.now() - 1 }, 3_600);
+    // Another instance is refreshing this user and neither finishes nor lets go of the lock.
+    expect(await store.acquireLock(`user:${SELF_BUILT.appId}:${openId}`, 60_000)).toBeDefined();
+
+    const error: unknown = await nest
+      .get(TokenService)
+      .getUserAccessToken(openId)
+      .catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ name: 'FeishuRefreshLockTimeoutError', tokenKind: 'user' });
+    expect(error).not.toBeInstanceOf(FeishuApiError);
+    expect((toFeishuHttpException(error) as HttpException).getStatus()).toBe(503);
+    expect(calls(emulator, 'token.v2.refresh_token')).toBe(0);
+    // Nothing was lost: the record is still there for the holder to replace.
+    expect(await store.getUserToken(SELF_BUILT.appId, openId)).toMatchObject({
+      refreshToken: record.refreshToken,
+    });
   });
 
   it('should forget a user on logout', async () => {

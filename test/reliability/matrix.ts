@@ -58,7 +58,8 @@ const CLIENT_CREDENTIALS = 'test/tenant-token-client-credentials.e2e-spec.ts';
 const KIT = 'test/testing-kit.e2e-spec.ts';
 const CLUSTER_STORE = 'test/redis-cluster-token-store.integration-spec.ts';
 const FAILOVER = 'test/redis-cluster-failover.integration-spec.ts';
-const RENEWAL = 'libs/feishu-auth/src/services/renewal-policy.spec.ts';
+const RENEWAL = 'libs/feishu-auth/src/services/token-renewal.spec.ts';
+const REFRESHER_UNIT = 'libs/feishu-auth/src/services/token-refresher.spec.ts';
 const CONSISTENCY = 'test/session-consistency.e2e-spec.ts';
 const REFERENCE_UNIT = 'libs/feishu-auth/src/session/session-reference.cache.spec.ts';
 const STRANGERS = 'test/stranger-budget.e2e-spec.ts';
@@ -389,6 +390,30 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: REDIS,
             test: 'should serve a due token while Redis refuses the write of its background refresh, report that failure, and ask for login once Feishu refuses the lost refresh token',
+          },
+        ],
+      },
+      {
+        id: 'S10',
+        case: 'Another instance holds a token’s refresh lock and neither finishes nor lets go within `refresh.lockWaitMs` (a lease longer than the wait)',
+        expected:
+          'Waiters poll the store for its result and take over as soon as the lock is free; past the wait they are served a still-valid token, else `FeishuRefreshLockTimeoutError` (503, not a `FeishuApiError`); nothing is deleted and Feishu is not asked meanwhile.',
+        testedBy: [
+          {
+            file: USER_TOKENS,
+            test: 'should answer a typed lock-wait timeout (503) when another instance holds an expired user token’s refresh lock past lockWaitMs',
+          },
+          {
+            file: REFRESHER_UNIT,
+            test: 'should throw FeishuRefreshLockTimeoutError, answered 503, when the lock stays held and nothing valid is left',
+          },
+          {
+            file: REFRESHER_UNIT,
+            test: "should take the renewal over once the holder's lease has run out",
+          },
+          {
+            file: REFRESHER_UNIT,
+            test: 'should serve what is still valid when the lock stays held past lockWaitMs',
           },
         ],
       },

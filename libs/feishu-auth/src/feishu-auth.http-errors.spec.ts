@@ -1,6 +1,7 @@
 import { BadRequestException, HttpException } from '@nestjs/common';
 import * as errors from './feishu-auth.errors.js';
 import { toFeishuHttpException } from './feishu-auth.http-errors.js';
+import { FeishuRefreshLockTimeoutError } from './services/refresh-lock-timeout.error.js';
 
 const apiError = (details: Partial<errors.FeishuApiErrorDetails>): errors.FeishuApiError =>
   new errors.FeishuApiError({
@@ -30,6 +31,11 @@ const LIBRARY_ERRORS: [string, errors.FeishuAuthError, number | undefined][] = [
   [
     'FeishuAppTicketUnavailableError',
     new errors.FeishuAppTicketUnavailableError('No ticket.'),
+    503,
+  ],
+  [
+    'FeishuRefreshLockTimeoutError',
+    new FeishuRefreshLockTimeoutError('tenant', 20_000),
     503,
   ],
   ['FeishuBudgetExceededError', new errors.FeishuBudgetExceededError('Slow down.', 1_000), 429],

@@ -8,6 +8,7 @@ import {
   FeishuStoreUnavailableError,
 } from './feishu-auth.errors.js';
 import { feishuCodeMeaning } from './http/feishu-error-codes.js';
+import { FeishuRefreshLockTimeoutError } from './services/refresh-lock-timeout.error.js';
 
 /** @publicApi */
 export interface FeishuHttpExceptionOptions {
@@ -42,7 +43,10 @@ export function toFeishuHttpException(
   if (error instanceof FeishuBudgetExceededError) {
     return exception(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests', error.message, error);
   }
-  if (error instanceof FeishuAppTicketUnavailableError) {
+  if (
+    error instanceof FeishuAppTicketUnavailableError ||
+    error instanceof FeishuRefreshLockTimeoutError
+  ) {
     return exception(HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', error.message, error);
   }
   if (error instanceof FeishuConfigError) {

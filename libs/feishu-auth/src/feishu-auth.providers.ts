@@ -5,11 +5,13 @@ import { type ResolvedFeishuAuthOptions, resolveFeishuAuthOptions } from './feis
 import { FeishuHttpClient } from './http/feishu-http.client.js';
 import type { FeishuAuthModuleOptions } from './interfaces/feishu-auth-module-options.interface.js';
 import { FeishuTokenStore } from './interfaces/feishu-token-store.interface.js';
+import { FeishuAppAuthClient } from './oauth/feishu-app-auth.client.js';
 import { FeishuOAuthClient } from './oauth/feishu-oauth.client.js';
 import { AppTokenManager } from './services/app-token.manager.js';
 import { FeishuClient } from './services/feishu.client.js';
 import { ManagedTokens } from './services/managed-tokens.js';
 import { TokenRefreshScheduler } from './services/token-refresh.scheduler.js';
+import { TokenRefresher } from './services/token-refresher.js';
 import { TokenStatusTracker } from './services/token-status.tracker.js';
 import { TokenService } from './services/token.service.js';
 import { UserTokenManager } from './services/user-token.manager.js';
@@ -43,7 +45,9 @@ export const FEISHU_AUTH_CORE_PROVIDERS: Provider[] = [
   tokenStoreProvider,
   FeishuHttpClient,
   FeishuOAuthClient,
+  FeishuAppAuthClient,
   TokenStatusTracker,
+  TokenRefresher,
   AppTokenManager,
   UserTokenManager,
   TokenService,

@@ -28,6 +28,7 @@ const ENTRY_POINTS = [
       'FeishuLoginGuard',
       'FeishuOAuthClient',
       'FeishuReauthRequiredError',
+      'FeishuRefreshLockTimeoutError',
       'FeishuSessionService',
       'FeishuStoreUnavailableError',
       'FeishuTenantKeyRequiredError',

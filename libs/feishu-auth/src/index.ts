@@ -65,6 +65,7 @@ export {
   type FeishuApiErrorDetails,
   type FeishuErrorKind,
 } from './feishu-auth.errors.js';
+export { FeishuRefreshLockTimeoutError } from './services/refresh-lock-timeout.error.js';
 export {
   InMemoryTokenStore,
   type InMemoryTokenStoreOptions,

@@ -22,6 +22,7 @@ function inputs(overrides: {
       schedulerRunning: true,
       schedulerTicks: 1,
       lastSchedulerTickAt: NOW - 1_000,
+      sameTokenAnswers: { app: 0, tenant: 0 },
       ...overrides.status,
     },
     intervalMs: INTERVAL,

@@ -8,7 +8,8 @@ const POLL_INTERVAL_MS = 50;
 
 /**
  * The cross-instance half of single-flight: the store's leased lock decides which instance renews
- * a token; the others poll the store for its result, bounded by `refresh.lockWaitMs`. Keys are the
+ * a token; the others poll the store for its result, bounded by `refresh.lockWaitMs`, and take
+ * over once the lock is free. Keys are the
  * token's own (`app:<appId>`, `user:<appId>:<openId>` …): keeping locks apart from the other
  * entries is the store's concern (`RedisTokenStore` writes them under `lock:`). Internal.
  */
@@ -36,42 +37,24 @@ export class RefreshLock {
   }
 
   /**
-   * As `waitFor`, but also tries to take the lock on every poll, so a waiter carries on with the
-   * renewal as soon as the holder released the lock without a result or died and its lease ran
-   * out. Resolves with `owner` when the lock was taken (the caller must release it).
+   * Polls `landed` until it answers the other instance's result, trying to take the lock on every
+   * poll, so a waiter carries on with the renewal as soon as the holder released the lock without
+   * a result or died and its lease ran out; bounded by `refresh.lockWaitMs`. Resolves with the
+   * result, or with `owner` when the lock was taken (the caller must release it), or with neither.
    */
-  async waitOrAcquire<T>(
+  async waitOrAcquire<R>(
     key: string,
-    read: () => Promise<T>,
-    isDone: (value: T) => boolean,
-  ): Promise<{ value: T; done: boolean; owner?: string }> {
+    landed: () => Promise<R | undefined>,
+  ): Promise<{ value?: R; owner?: string }> {
     const { clock } = this.options;
     const deadline = clock() + this.options.refresh.lockWaitMs;
     for (;;) {
       await sleep(this.pollIntervalMs());
-      const value = await read();
-      if (isDone(value)) return { value, done: true };
+      const value = await landed();
+      if (value !== undefined) return { value };
       const owner = await this.acquire(key);
-      if (owner) return { value, done: false, owner };
-      if (clock() >= deadline) return { value, done: false };
-    }
-  }
-
-  /**
-   * Polls `read` until `isDone` accepts what it returns or `refresh.lockWaitMs` has passed.
-   * Resolves to the last value read and whether it was accepted.
-   */
-  async waitFor<T>(
-    read: () => Promise<T>,
-    isDone: (value: T) => boolean,
-  ): Promise<{ value: T; done: boolean }> {
-    const { clock } = this.options;
-    const deadline = clock() + this.options.refresh.lockWaitMs;
-    for (;;) {
-      await sleep(this.pollIntervalMs());
-      const value = await read();
-      if (isDone(value)) return { value, done: true };
-      if (clock() >= deadline) return { value, done: false };
+      if (owner) return { owner };
+      if (clock() >= deadline) return {};
     }
   }
 

@@ -93,10 +93,6 @@ export class TokenRefreshScheduler implements OnApplicationBootstrap, OnApplicat
         }
         return;
       }
-      if (this.userTokens.isUnscopedMember(member)) {
-        await this.store.unscheduleRefresh(member);
-        return;
-      }
       const scoped = this.appTokens.parseMember(member);
       // Members of other apps sharing the store are theirs to renew.
       if (scoped) await this.appTokens.renewProactively(scoped);

@@ -18,6 +18,11 @@ export interface FeishuTokenStatus {
   refreshes: Record<FeishuTokenKind, number>;
   /** Of those, renewals started by the scheduler before anyone asked. */
   proactiveRefreshes: number;
+  /**
+   * Calls to Feishu for an app or tenant token that answered the token already cached (its reuse
+   * window had not closed yet): not counted in `refreshes`, renewed again just after the window.
+   */
+  sameTokenAnswers: Record<'app' | 'tenant', number>;
   /** Failed renewals by error kind (`FeishuApiError.kind`, or the error's name). */
   failures: Record<string, number>;
   /**
@@ -57,6 +62,7 @@ export class TokenStatusTracker {
   private readonly state: FeishuTokenStatus = {
     refreshes: { app: 0, tenant: 0, user: 0 },
     proactiveRefreshes: 0,
+    sameTokenAnswers: { app: 0, tenant: 0 },
     failures: {},
     callerWaits: 0,
     unreplicatedWrites: 0,
@@ -79,6 +85,11 @@ export class TokenStatusTracker {
       () => this.options.onTokenRefreshed?.({ kind, subject, expiresAt, proactive }),
       this.logger,
     );
+  }
+
+  /** Feishu answered a renewal with the token already cached: no renewal. */
+  sameTokenAnswered(kind: 'app' | 'tenant'): void {
+    this.state.sameTokenAnswers[kind]++;
   }
 
   failed(kind: FeishuTokenKind, subject: string, error: Error, stillValid: boolean): void {
@@ -133,6 +144,7 @@ export class TokenStatusTracker {
     return {
       ...this.state,
       refreshes: { ...this.state.refreshes },
+      sameTokenAnswers: { ...this.state.sameTokenAnswers },
       failures: { ...this.state.failures },
       nextAppTokenDueAt: dues.length > 0 ? Math.min(...dues) : undefined,
     };
