@@ -33,11 +33,7 @@ const LIBRARY_ERRORS: [string, errors.FeishuAuthError, number | undefined][] = [
     new errors.FeishuAppTicketUnavailableError('No ticket.'),
     503,
   ],
-  [
-    'FeishuRefreshLockTimeoutError',
-    new FeishuRefreshLockTimeoutError('tenant', 20_000),
-    503,
-  ],
+  ['FeishuRefreshLockTimeoutError', new FeishuRefreshLockTimeoutError('tenant', 20_000), 503],
   ['FeishuBudgetExceededError', new errors.FeishuBudgetExceededError('Slow down.', 1_000), 429],
   ['FeishuConfigError', new errors.FeishuConfigError('Bad options.'), 502],
   ['FeishuEventRejectedError', new errors.FeishuEventRejectedError('Bad event.', 401), undefined],
