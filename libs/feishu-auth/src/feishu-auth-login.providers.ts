@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
+import { FeishuBearerAuthenticator } from './guards/feishu-bearer.authenticator.js';
 import { FeishuCodeGuard } from './guards/feishu-code.guard.js';
 import { FeishuLoginGuard } from './guards/feishu-login.guard.js';
 import { FeishuStrangerBudget } from './guards/feishu-stranger.budget.js';
@@ -13,6 +14,7 @@ export const FEISHU_AUTH_LOGIN_PROVIDERS: Provider[] = [
   FeishuSessionService,
   FeishuSignInService,
   FeishuStrangerBudget,
+  FeishuBearerAuthenticator,
   FeishuLoginGuard,
   FeishuCodeGuard,
   FeishuAuthGuard,
@@ -24,6 +26,7 @@ export const FEISHU_AUTH_LOGIN_EXPORTS = [
   FeishuSessionService,
   FeishuSignInService,
   FeishuStrangerBudget,
+  FeishuBearerAuthenticator,
   FeishuLoginGuard,
   FeishuCodeGuard,
   FeishuAuthGuard,

@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { notAuthenticatedException } from '../guards/feishu-auth-guard.messages.js';
 import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
+import { contextRequest } from './feishu-token-params.util.js';
 
 /**
  * The signed-in user's `FeishuProfile` (`@FeishuUser()`), or one of its fields
@@ -11,7 +12,7 @@ import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
  */
 export const FeishuUser: (field?: keyof FeishuProfile) => ParameterDecorator = createParamDecorator(
   (field: keyof FeishuProfile | undefined, context: ExecutionContext) => {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest<object>>();
+    const request = contextRequest<FeishuAuthenticatedRequest<object>>(context);
     const profile = request.feishu?.profile;
     if (profile === undefined) {
       throw notAuthenticatedException();

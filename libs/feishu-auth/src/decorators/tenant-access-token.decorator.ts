@@ -1,7 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { notAuthenticatedException } from '../guards/feishu-auth-guard.messages.js';
 import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
-import { getResolvedToken, requireTokenForHandler } from './feishu-token-params.util.js';
+import {
+  contextRequest,
+  getResolvedToken,
+  requireTokenForHandler,
+} from './feishu-token-params.util.js';
 
 /**
  * The tenant_access_token of the signed-in user's tenant (for a self-built app, the app's own
@@ -12,7 +16,7 @@ import { getResolvedToken, requireTokenForHandler } from './feishu-token-params.
  */
 export const TenantAccessToken: () => ParameterDecorator = createParamDecorator(
   (_data: unknown, context: ExecutionContext) => {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest<object>>();
+    const request = contextRequest<FeishuAuthenticatedRequest<object>>(context);
     const token = getResolvedToken(request, 'tenant');
     if (token === undefined) {
       throw notAuthenticatedException();

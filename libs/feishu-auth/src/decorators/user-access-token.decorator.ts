@@ -1,7 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { notAuthenticatedException } from '../guards/feishu-auth-guard.messages.js';
 import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
-import { getResolvedToken, requireTokenForHandler } from './feishu-token-params.util.js';
+import {
+  contextRequest,
+  getResolvedToken,
+  requireTokenForHandler,
+} from './feishu-token-params.util.js';
 
 /**
  * A valid user_access_token of the signed-in user, refreshed when due (in Bearer mode, the
@@ -12,7 +16,7 @@ import { getResolvedToken, requireTokenForHandler } from './feishu-token-params.
  */
 export const UserAccessToken: () => ParameterDecorator = createParamDecorator(
   (_data: unknown, context: ExecutionContext) => {
-    const request = context.switchToHttp().getRequest<FeishuAuthenticatedRequest<object>>();
+    const request = contextRequest<FeishuAuthenticatedRequest<object>>(context);
     const token = getResolvedToken(request, 'user');
     if (token === undefined) {
       throw notAuthenticatedException();

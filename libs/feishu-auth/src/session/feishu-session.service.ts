@@ -13,7 +13,6 @@ import {
 import { TokenService } from '../services/token.service.js';
 import {
   requestCookie,
-  requestHeader,
   type FeishuHttpRequest,
   type FeishuHttpResponse,
 } from '../http/feishu-http.adapter.js';
@@ -113,8 +112,9 @@ export class FeishuSessionService {
    */
   reference(request: FeishuHttpRequest): FeishuSessionReference | undefined {
     // The header wins: a client that sends it means it, whatever cookies its web view holds.
-    return this.hasSessionHeader(request)
-      ? this.readHeaderReference(request)
+    const header = sessionHeader(request);
+    return header !== undefined
+      ? this.verifyReference(header, 'session-token')
       : this.readCookieReference(request);
   }
 
@@ -130,6 +130,7 @@ export class FeishuSessionService {
       return undefined;
     }
     reference.openId = record.openId;
+    reference.tenantKey = record.profile.tenantKey;
     return record;
   }
 
@@ -153,7 +154,7 @@ export class FeishuSessionService {
 
   /** `true` when the request carries an `X-Feishu-Session` header, valid or not. */
   hasSessionHeader(request: FeishuHttpRequest): boolean {
-    return requestHeader(request, FEISHU_SESSION_HEADER) !== undefined;
+    return sessionHeader(request) !== undefined;
   }
 
   /** Removes the session cookie from the browser. */
@@ -184,7 +185,7 @@ export class FeishuSessionService {
   }
 
   private readHeaderReference(request: FeishuHttpRequest): FeishuSessionReference | undefined {
-    return this.verifyReference(requestHeader(request, FEISHU_SESSION_HEADER), 'session-token');
+    return this.verifyReference(sessionHeader(request), 'session-token');
   }
 
   private readCookieReference(request: FeishuHttpRequest): FeishuSessionReference | undefined {
@@ -203,6 +204,14 @@ export class FeishuSessionService {
     }
     return this.references[purpose].verify(signed);
   }
+}
+
+const SESSION_HEADER_NAME = FEISHU_SESSION_HEADER.toLowerCase();
+
+/** The `X-Feishu-Session` header, read as Node keeps it (lower-cased), without a name conversion. */
+function sessionHeader(request: FeishuHttpRequest): string | undefined {
+  const value = request.headers[SESSION_HEADER_NAME];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** Cookie attributes from the session options: HttpOnly and Path=/ are always set. */

@@ -5,14 +5,16 @@ import { unsignValue, type FeishuSignedPurpose } from './feishu-cookie.util.js';
 const MAX_VERIFIED_REFERENCES = 10_000;
 
 /**
- * A session reference whose signature verified: the session id, and the user it belongs to once
- * this instance has read the session (a session's user never changes, so it cannot go stale).
+ * A session reference whose signature verified: the session id, and the user and tenant it belongs
+ * to once this instance has read the session (a session's user never changes, so they cannot go
+ * stale).
  *
  * @publicApi
  */
 export interface FeishuSessionReference {
   readonly id: string;
   openId?: string;
+  tenantKey?: string;
 }
 
 /**
