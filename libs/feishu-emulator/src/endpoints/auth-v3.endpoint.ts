@@ -21,7 +21,6 @@ type Outcome = { body: Record<string, unknown> } | { code: number; msg?: string 
  */
 function authV3Route(
   path: string,
-  statsKey: string,
   handler: (ctx: RequestContext, runtime: EmulatorRuntime) => Outcome,
 ): Route {
   return {
@@ -30,7 +29,8 @@ function authV3Route(
     shape: 'feishu',
     requiresWellFormedBody: true,
     badBodyCode: 9499,
-    statsKey: () => statsKey,
+    // Counted under the path after auth/v3, dotted: `tenant_access_token.internal`.
+    statsKey: () => path.replaceAll('/', '.'),
     handle: (ctx, runtime) => {
       if (
         hasNonStringField(ctx.body, [
@@ -53,117 +53,67 @@ function authV3Route(
 
 export const tenantAccessTokenInternalRoute = authV3Route(
   'tenant_access_token/internal',
-  'tenant_access_token.internal',
   (ctx, runtime) => {
     const app = authenticateSelfBuilt(ctx, runtime);
     if ('code' in app) return app;
-    const token = selfBuiltTenantToken(runtime, app);
-    return {
-      body: {
-        code: 0,
-        msg: 'ok',
-        tenant_access_token: token.token,
-        expire: remainingSeconds(runtime, token),
-      },
-    };
+    return tokenAnswer(runtime, 'ok', selfBuiltTenantToken(runtime, app), 'tenant_access_token');
   },
 );
 
 export const appAccessTokenInternalRoute = authV3Route(
   'app_access_token/internal',
-  'app_access_token.internal',
   (ctx, runtime) => {
     const app = authenticateSelfBuilt(ctx, runtime);
     if ('code' in app) return app;
     // A self-built app's app_access_token is its tenant_access_token (S4's example shows both equal).
     const token = selfBuiltTenantToken(runtime, app);
-    const expire = remainingSeconds(runtime, token);
-    return {
-      body: {
-        code: 0,
-        msg: 'ok',
-        app_access_token: token.token,
-        tenant_access_token: token.token,
-        expire,
-      },
-    };
+    return tokenAnswer(runtime, 'ok', token, 'app_access_token', 'tenant_access_token');
   },
 );
 
-export const appAccessTokenRoute = authV3Route(
-  'app_access_token',
-  'app_access_token',
-  (ctx, runtime) => {
-    const app = authenticateApp(ctx, runtime);
-    if ('code' in app) return app;
-    if (app.type !== 'store') return { code: 10014, msg: 'app unauthorized: not a store app' };
-    const ticket = stringField(ctx.body, 'app_ticket');
-    if (ticket === undefined) return { code: 10003 };
-    if (ticket !== runtime.appTickets.get(app.appId)) return { code: 10012 };
-    const token = currentOrNewToken(runtime, `app:${app.appId}`, () => ({
-      token: mintPrefixedToken('a-'),
-      kind: 'app',
-      appId: app.appId,
-    }));
-    return {
-      body: {
-        code: 0,
-        msg: 'success',
-        app_access_token: token.token,
-        expire: remainingSeconds(runtime, token),
-      },
-    };
-  },
-);
+export const appAccessTokenRoute = authV3Route('app_access_token', (ctx, runtime) => {
+  const app = authenticateApp(ctx, runtime);
+  if ('code' in app) return app;
+  if (app.type !== 'store') return { code: 10014, msg: 'app unauthorized: not a store app' };
+  const ticket = stringField(ctx.body, 'app_ticket');
+  if (ticket === undefined) return { code: 10003 };
+  if (ticket !== runtime.appTickets.get(app.appId)) return { code: 10012 };
+  const token = currentOrNewToken(runtime, `app:${app.appId}`, () => ({
+    token: mintPrefixedToken('a-'),
+    kind: 'app',
+    appId: app.appId,
+  }));
+  return tokenAnswer(runtime, 'success', token, 'app_access_token');
+});
 
-export const tenantAccessTokenRoute = authV3Route(
-  'tenant_access_token',
-  'tenant_access_token',
-  (ctx, runtime) => {
-    const appToken = stringField(ctx.body, 'app_access_token');
-    const tenantKey = stringField(ctx.body, 'tenant_key');
-    if (appToken === undefined || tenantKey === undefined) return { code: 10003 };
-    const record = runtime.tokens.get(appToken);
-    if (
-      !record ||
-      record.kind !== 'app' ||
-      record.state !== 'live' ||
-      runtime.clock.now() >= record.expiresAt
-    ) {
-      return { code: 99991664 };
-    }
-    const app = runtime.findApp(record.appId);
-    if (!app?.enabled) return { code: 10014, msg: 'app unauthorized' };
-    if (!app.tenantKeys.includes(tenantKey))
-      return { code: 10013, msg: 'get tenant access token fail: app not installed in tenant' };
-    const token = currentOrNewToken(runtime, `tenant:${app.appId}:${tenantKey}`, () => ({
-      token: mintPrefixedToken('t-'),
-      kind: 'tenant',
-      appId: app.appId,
-      tenantKey,
-    }));
-    return {
-      body: {
-        code: 0,
-        msg: 'success',
-        tenant_access_token: token.token,
-        expire: remainingSeconds(runtime, token),
-      },
-    };
-  },
-);
+export const tenantAccessTokenRoute = authV3Route('tenant_access_token', (ctx, runtime) => {
+  const appToken = stringField(ctx.body, 'app_access_token');
+  const tenantKey = stringField(ctx.body, 'tenant_key');
+  if (appToken === undefined || tenantKey === undefined) return { code: 10003 };
+  const record = runtime.tokens.get(appToken);
+  if (
+    !record ||
+    record.kind !== 'app' ||
+    record.state !== 'live' ||
+    runtime.clock.now() >= record.expiresAt
+  ) {
+    return { code: 99991664 };
+  }
+  const app = runtime.findApp(record.appId);
+  if (!app?.enabled) return { code: 10014, msg: 'app unauthorized' };
+  if (!app.tenantKeys.includes(tenantKey))
+    return { code: 10013, msg: 'get tenant access token fail: app not installed in tenant' };
+  const token = tenantToken(runtime, app, tenantKey, false);
+  return tokenAnswer(runtime, 'success', token, 'tenant_access_token');
+});
 
-export const appTicketResendRoute = authV3Route(
-  'app_ticket/resend',
-  'app_ticket.resend',
-  (ctx, runtime) => {
-    const app = authenticateApp(ctx, runtime);
-    if ('code' in app) return app;
-    if (app.type !== 'store') return { code: 10016 };
-    runtime.scheduleAppTicketPush(app.appId);
-    return { body: { code: 0, msg: 'success' } };
-  },
-);
+export const appTicketResendRoute = authV3Route('app_ticket/resend', (ctx, runtime) => {
+  const app = authenticateApp(ctx, runtime);
+  if ('code' in app) return app;
+  if (app.type !== 'store') return { code: 10016 };
+  runtime.scheduleAppTicketPush(app.appId);
+  return { body: { code: 0, msg: 'success' } };
+});
 
 /** 10003 unknown or missing app_id/app_secret, wrong secret 10014/10015, disabled app 10014. */
 function authenticateApp(
@@ -191,14 +141,34 @@ function authenticateSelfBuilt(
 }
 
 export function selfBuiltTenantToken(runtime: EmulatorRuntime, app: EmulatorApp): TokenRecord {
-  const tenantKey = app.tenantKeys[0];
+  return tenantToken(runtime, app, app.tenantKeys[0], true);
+}
+
+/** The tenant's current `t-` token of the app; a self-built app's also serves as its app token. */
+function tenantToken(
+  runtime: EmulatorRuntime,
+  app: EmulatorApp,
+  tenantKey: string,
+  servesAsAppToken: boolean,
+): TokenRecord {
   return currentOrNewToken(runtime, `tenant:${app.appId}:${tenantKey}`, () => ({
     token: mintPrefixedToken('t-'),
     kind: 'tenant',
     appId: app.appId,
     tenantKey,
-    servesAsAppToken: true,
+    ...(servesAsAppToken ? { servesAsAppToken } : {}),
   }));
+}
+
+/** A success answer: the token under each of `fields`, and the whole seconds it has left. */
+function tokenAnswer(
+  runtime: EmulatorRuntime,
+  msg: 'ok' | 'success',
+  token: TokenRecord,
+  ...fields: string[]
+): Outcome {
+  const tokens = Object.fromEntries(fields.map((field) => [field, token.token]));
+  return { body: { code: 0, msg, ...tokens, expire: remainingSeconds(runtime, token) } };
 }
 
 /**

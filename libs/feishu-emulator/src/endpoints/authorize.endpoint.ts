@@ -32,24 +32,15 @@ export const authorizeRoute: Route = {
   statsKey: () => 'authorize',
   rateLimitSubject: (ctx) => ctx.query.get('client_id') ?? '',
   handle: (ctx, runtime) => {
-    const validation = validateAuthorizeRequest(ctx.query, runtime);
-    if (!validation.ok) {
-      sendHtml(
-        ctx.response,
-        validation.status,
-        renderErrorPage(validation.code, validation.message),
-      );
-      return;
-    }
+    const request = validRequestOrErrorPage(ctx, ctx.query, runtime);
+    if (!request) return;
     const loginHint = ctx.query.get('login_hint');
     if (loginHint) {
-      approve(ctx, runtime, validation.request, loginHint);
+      approve(ctx, runtime, request, loginHint);
       return;
     }
-    const users = runtime.users.filter((user) =>
-      validation.request.app.tenantKeys.includes(user.tenantKey),
-    );
-    const { app } = validation.request;
+    const { app } = request;
+    const users = runtime.users.filter((user) => app.tenantKeys.includes(user.tenantKey));
     sendHtml(
       ctx.response,
       200,
@@ -58,7 +49,7 @@ export const authorizeRoute: Route = {
         app,
         users.map((user) => ({ user, openId: runtime.openIdIn(app.appId, user) })),
         ctx.query,
-        validation.request.scopes,
+        request.scopes,
       ),
     );
   },
@@ -77,16 +68,8 @@ export const consentRoute: Route = {
     for (const [name, value] of Object.entries(ctx.body)) {
       if (typeof value === 'string') fields.set(name, value);
     }
-    const validation = validateAuthorizeRequest(fields, runtime);
-    if (!validation.ok) {
-      sendHtml(
-        ctx.response,
-        validation.status,
-        renderErrorPage(validation.code, validation.message),
-      );
-      return;
-    }
-    const { request } = validation;
+    const request = validRequestOrErrorPage(ctx, fields, runtime);
+    if (!request) return;
     if (fields.get('decision') !== 'approve') {
       sendRedirect(
         ctx.response,
@@ -97,6 +80,18 @@ export const consentRoute: Route = {
     approve(ctx, runtime, request, fields.get('open_id') ?? '');
   },
 };
+
+/** The authorize request the parameters make, or undefined once the error page is sent. */
+function validRequestOrErrorPage(
+  ctx: RequestContext,
+  params: URLSearchParams,
+  runtime: EmulatorRuntime,
+): AuthorizeRequest | undefined {
+  const validation = validateAuthorizeRequest(params, runtime);
+  if (validation.ok) return validation.request;
+  sendHtml(ctx.response, validation.status, renderErrorPage(validation.code, validation.message));
+  return undefined;
+}
 
 function approve(
   ctx: RequestContext,

@@ -1,16 +1,13 @@
 import type { EmulatorRuntime, Route } from '../emulator.runtime.js';
 import { basicCredentials, type RequestContext, stringField } from '../http/request-context.js';
-import { sendJson, sendOAuthError } from '../http/responses.js';
-import { mintJwtLikeToken } from '../state/token-factory.js';
 import {
-  authenticateApp,
-  exchangeAuthorizationCode,
-  type GrantResult,
-  hasMalformedOAuthFields,
-  readClientCredentials,
-  refreshUserToken,
-} from '../oauth/user-token.grants.js';
-import { grantKey } from './oauth-token-v2.endpoint.js';
+  grantKey,
+  readTokenRequest,
+  runUserTokenGrant,
+  sendGrantResult,
+} from '../oauth/token-request.js';
+import type { GrantResult } from '../oauth/user-token.grants.js';
+import { mintJwtLikeToken } from '../state/token-factory.js';
 
 export const OAUTH_TOKEN_V3_PATH = '/oauth/v3/token';
 
@@ -31,30 +28,15 @@ export const oauthTokenV3Route: Route = {
   // Per app: a Basic-authenticated caller names its app in the header, not the body.
   rateLimitSubject: (ctx) =>
     basicCredentials(ctx.request)?.clientId ?? stringField(ctx.body, 'client_id') ?? '',
-  handle: (ctx, runtime) => {
-    const result = handleV3(ctx, runtime);
-    if (result.ok)
-      sendJson(ctx.response, 200, result.body, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    else sendOAuthError(ctx.response, result.code);
-  },
+  handle: (ctx, runtime) => sendGrantResult(ctx, handleV3(ctx, runtime)),
 };
 
 function handleV3(ctx: RequestContext, runtime: EmulatorRuntime): GrantResult {
-  if (hasMalformedOAuthFields(ctx.body)) return { ok: false, code: 20063 };
-  const grant = stringField(ctx.body, 'grant_type');
-  if (grant === undefined) return { ok: false, code: 20001 };
-  if (!(V3_GRANTS as readonly string[]).includes(grant)) return { ok: false, code: 20036 };
-  const credentials = readClientCredentials(ctx);
-  if ('code' in credentials) return { ok: false, code: credentials.code };
-  if (!credentials.clientId || !credentials.clientSecret) return { ok: false, code: 20001 };
-  if (grant === 'authorization_code' && !stringField(ctx.body, 'code'))
-    return { ok: false, code: 20001 };
-  if (grant === 'refresh_token' && !stringField(ctx.body, 'refresh_token'))
-    return { ok: false, code: 20001 };
-  const app = authenticateApp(runtime, credentials);
-  if ('code' in app) return { ok: false, code: app.code };
-  if (grant === 'authorization_code') return exchangeAuthorizationCode(runtime, ctx, app, 'v3');
-  if (grant === 'refresh_token') return refreshUserToken(runtime, ctx, app, 'v3');
+  const request = readTokenRequest(ctx, runtime, V3_GRANTS);
+  if ('code' in request) return { ok: false, code: request.code };
+  if (request.grant !== 'client_credentials')
+    return runUserTokenGrant(ctx, runtime, { ...request, grant: request.grant }, 'v3');
+  const { app } = request;
   // client_credentials: a JWT-format tenant_access_token of a self-built app (D-TATV3).
   if (app.type !== 'self-built') return { ok: false, code: 20036 };
   const now = runtime.clock.now();

@@ -8,6 +8,7 @@ import {
   stringField,
 } from '../http/request-context.js';
 import { sendFeishuError, sendJson } from '../http/responses.js';
+import { GRANT_FIELD } from '../oauth/token-request.js';
 import { checkUserAvailability } from '../oauth/user-token.grants.js';
 import { mintPrefixedToken } from '../state/token-factory.js';
 import type { TokenRecord } from '../state/token-registry.js';
@@ -24,17 +25,21 @@ type Outcome = { data: Record<string, unknown> } | { code: number };
  */
 function oidcRoute(
   path: string,
-  statsKey: string,
-  grantType: string,
-  handler: (ctx: RequestContext, runtime: EmulatorRuntime, app: EmulatorApp) => Outcome,
+  grantType: 'authorization_code' | 'refresh_token',
+  handler: (value: string, runtime: EmulatorRuntime, app: EmulatorApp) => Outcome,
 ): Route {
+  // The grant's own field (`code` or `refresh_token`); without it, 20001.
+  const grantOutcome = (ctx: RequestContext, runtime: EmulatorRuntime, app: EmulatorApp) => {
+    const value = stringField(ctx.body, GRANT_FIELD[grantType]);
+    return value === undefined ? { code: 20001 } : handler(value, runtime, app);
+  };
   return {
     method: 'POST',
     pattern: `/open-apis/authen/v1/oidc/${path}`,
     shape: 'feishu',
     requiresWellFormedBody: true,
     badBodyCode: 9499,
-    statsKey: () => statsKey,
+    statsKey: () => `oidc.${path}`,
     rateLimitSubject: () => 'oidc',
     handle: (ctx, runtime) => {
       const token = authenticateCaller(ctx, runtime);
@@ -50,7 +55,7 @@ function oidcRoute(
               ? { code: 20001 }
               : stringField(ctx.body, 'grant_type') !== grantType
                 ? { code: 20036 }
-                : handler(ctx, runtime, app);
+                : grantOutcome(ctx, runtime, app);
       if ('data' in outcome)
         sendJson(ctx.response, 200, { code: 0, msg: 'success', data: outcome.data });
       else sendFeishuError(ctx.response, 200, outcome.code);
@@ -86,11 +91,8 @@ function refuse(ctx: RequestContext, status: number, code: number, msg?: string)
 
 export const oidcAccessTokenRoute = oidcRoute(
   'access_token',
-  'oidc.access_token',
   'authorization_code',
-  (ctx, runtime, app) => {
-    const value = stringField(ctx.body, 'code');
-    if (value === undefined) return { code: 20001 };
+  (value, runtime, app) => {
     const code = runtime.codes.get(value);
     if (!code || code.usedAt !== undefined) return { code: 20003 };
     if (runtime.clock.now() >= code.expiresAt) return { code: 20004 };
@@ -113,11 +115,8 @@ export const oidcAccessTokenRoute = oidcRoute(
 
 export const oidcRefreshAccessTokenRoute = oidcRoute(
   'refresh_access_token',
-  'oidc.refresh_access_token',
   'refresh_token',
-  (ctx, runtime, app) => {
-    const value = stringField(ctx.body, 'refresh_token');
-    if (value === undefined) return { code: 20001 };
+  (value, runtime, app) => {
     const record = runtime.tokens.get(value);
     if (
       !record ||

@@ -1,12 +1,6 @@
 import type { EmulatorApp, EmulatorUser } from '../emulator.options.js';
 import type { EmulatorRuntime } from '../emulator.runtime.js';
-import type { BodyFields } from '../http/request-body.js';
-import {
-  basicCredentials,
-  hasNonStringField,
-  stringField,
-  type RequestContext,
-} from '../http/request-context.js';
+import { stringField, type RequestContext } from '../http/request-context.js';
 import type { TokenOrigin, TokenRecord } from '../state/token-registry.js';
 import { mintJwtLikeToken } from '../state/token-factory.js';
 import { verifyPkce } from './pkce.js';
@@ -17,50 +11,15 @@ export type GrantResult = { ok: true; body: Record<string, unknown> } | { ok: fa
 export const REFRESH_CAP_MS = 365 * 24 * 3600 * 1000;
 const GRACE_AFTER_REFRESH_MS = 60_000;
 
-const fail = (code: number): GrantResult => ({ ok: false, code });
-
-export interface ClientCredentials {
-  clientId?: string;
-  clientSecret?: string;
-}
-
-/** Body or Basic client credentials; both at once is 20070. */
-export function readClientCredentials(ctx: RequestContext): ClientCredentials | { code: 20070 } {
-  const basic = basicCredentials(ctx.request);
-  const bodySecret = stringField(ctx.body, 'client_secret');
-  if (basic && bodySecret !== undefined) return { code: 20070 };
-  return {
-    clientId: basic?.clientId ?? stringField(ctx.body, 'client_id'),
-    clientSecret: basic?.clientSecret ?? bodySecret,
-  };
-}
-
-/** 20048 → 20002 → 20069: the first three steps of the check order. */
-export function authenticateApp(
+/** A grant of the v2/v3 token endpoints, on a request whose app is already authenticated. */
+export type UserTokenGrant = (
   runtime: EmulatorRuntime,
-  credentials: ClientCredentials,
-): EmulatorApp | { code: number } {
-  const app = runtime.findApp(credentials.clientId);
-  if (!app) return { code: 20048 };
-  if (app.appSecret !== credentials.clientSecret) return { code: 20002 };
-  if (!app.enabled) return { code: 20069 };
-  return app;
-}
+  ctx: RequestContext,
+  app: EmulatorApp,
+  origin: 'v2' | 'v3',
+) => GrantResult;
 
-export const OAUTH_STRING_FIELDS = [
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'code',
-  'redirect_uri',
-  'code_verifier',
-  'scope',
-  'refresh_token',
-] as const;
-
-export function hasMalformedOAuthFields(body: BodyFields): boolean {
-  return hasNonStringField(body, OAUTH_STRING_FIELDS);
-}
+const fail = (code: number): GrantResult => ({ ok: false, code });
 
 /** 20008 unknown user, 20010 not in a tenant that installed the app, 20066 deactivated. */
 export function checkUserAvailability(
@@ -76,12 +35,7 @@ export function checkUserAvailability(
 }
 
 /** grant_type=authorization_code, rules 7–9 (v3 also rejects a verifier nobody asked for). */
-export function exchangeAuthorizationCode(
-  runtime: EmulatorRuntime,
-  ctx: RequestContext,
-  app: EmulatorApp,
-  origin: 'v2' | 'v3',
-): GrantResult {
+export const exchangeAuthorizationCode: UserTokenGrant = (runtime, ctx, app, origin) => {
   const now = runtime.clock.now();
   const code = runtime.codes.get(stringField(ctx.body, 'code') ?? '');
   if (!code) return fail(20003);
@@ -122,15 +76,10 @@ export function exchangeAuthorizationCode(
       origin,
     }),
   };
-}
+};
 
 /** grant_type=refresh_token, rules 11–12. */
-export function refreshUserToken(
-  runtime: EmulatorRuntime,
-  ctx: RequestContext,
-  app: EmulatorApp,
-  origin: 'v2' | 'v3',
-): GrantResult {
+export const refreshUserToken: UserTokenGrant = (runtime, ctx, app, origin) => {
   const now = runtime.clock.now();
   if (!app.refreshEnabled) return fail(20074);
   const record = runtime.tokens.get(stringField(ctx.body, 'refresh_token') ?? '');
@@ -159,7 +108,7 @@ export function refreshUserToken(
       origin,
     }),
   };
-}
+};
 
 function rotate(runtime: EmulatorRuntime, record: TokenRecord, now: number): void {
   record.state = 'rotated';
@@ -202,9 +151,8 @@ export function issueUserTokens(
     iat: Math.floor(now / 1000),
     exp: Math.floor(accessExpiresAt / 1000),
   };
-  const access = runtime.tokens.add({
-    token: mintJwtLikeToken({ ...claims, typ: 'user_access_token' }),
-    kind: 'user_access',
+  // What the access token and its refresh token both record.
+  const pair = {
     origin: init.origin,
     appId: init.app.appId,
     tenantKey: init.tenantKey,
@@ -212,8 +160,13 @@ export function issueUserTokens(
     scopes: init.scopes,
     grantedScopes: init.grantedScopes,
     issuedAt: now,
-    expiresAt: accessExpiresAt,
     authorizedAt: init.authorizedAt,
+  };
+  const access = runtime.tokens.add({
+    ...pair,
+    token: mintJwtLikeToken({ ...claims, typ: 'user_access_token' }),
+    kind: 'user_access',
+    expiresAt: accessExpiresAt,
   });
   const body: Record<string, unknown> = {
     code: 0,
@@ -228,21 +181,14 @@ export function issueUserTokens(
       init.authorizedAt + REFRESH_CAP_MS,
     );
     const refresh = runtime.tokens.add({
+      ...pair,
       token: mintJwtLikeToken({
         ...claims,
         exp: Math.floor(refreshExpiresAt / 1000),
         typ: 'refresh_token',
       }),
       kind: 'user_refresh',
-      origin: init.origin,
-      appId: init.app.appId,
-      tenantKey: init.tenantKey,
-      userKey: init.userKey,
-      scopes: init.scopes,
-      grantedScopes: init.grantedScopes,
-      issuedAt: now,
       expiresAt: refreshExpiresAt,
-      authorizedAt: init.authorizedAt,
       pairedAccessToken: access.token,
     });
     body.refresh_token = refresh.token;
