@@ -399,6 +399,16 @@ describe('NestJS apps installed from the tarballs, outside the repository', () =
       expect(stdout.trim()).toBe('KIT cli_emulator_selfbuilt function');
     });
 
+    it('runs the store contract suite of @feishu-auth/nestjs/testing on node:test, as compiled for this module system (src/store-contract.ts)', async () => {
+      const { stdout } = await run('node', ['dist/store-contract.js'], {
+        cwd: appDir(install),
+        timeoutMs: 2 * MINUTE,
+      });
+      const [, passed, declared] = /^CONTRACT (\d+) of (\d+) passed$/m.exec(stdout) ?? [];
+      expect(Number(declared)).toBeGreaterThan(40);
+      expect(passed).toBe(declared);
+    });
+
     it.each(install.e2eRunners)(
       `passes the library README's getting-started e2e test, copied verbatim, under %s as the README sets it up for ${install.moduleSystem}`,
       async (runner) => {

@@ -34,9 +34,10 @@ export interface TokenStoreContractMatchers {
 }
 
 /**
- * The test functions the contract declares its tests with: pass Vitest's (`import { describe, it,
- * expect, beforeEach, afterEach } from 'vitest'`) or Jest's from `@jest/globals`. Left out, the
- * runner's globals are used (Jest's by default, Vitest's with `globals: true`).
+ * The test functions the contract declares its tests with: Vitest's `describe`, `it`, `expect`,
+ * `beforeEach` and `afterEach` (the `vitest` module's), Jest's (`@jest/globals`), or another
+ * runner's with an `expect` of these matchers. Left out, the runner's globals are used (Jest's by
+ * default, Vitest's with `globals: true`).
  *
  * @publicApi
  */

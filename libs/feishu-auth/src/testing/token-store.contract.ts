@@ -15,13 +15,12 @@ import { tokenCacheTests } from './token-cache.contract.js';
 import { userTokenTests } from './user-token.contract.js';
 
 /**
- * Declares jest or Vitest tests proving every rule of the `FeishuTokenStore` doc comment for the
+ * Declares Jest or Vitest tests proving every rule of the `FeishuTokenStore` doc comment for the
  * store that `factory` builds: each role's tests (as `describeTokenCacheContract` … declare them),
- * then that the roles keep their entries apart. Use it for your own store:
+ * then that the roles keep their entries apart. Use it for your own store (this entry point is
+ * `@feishu-auth/nestjs/testing`):
  *
  * ```ts
- * import { describeTokenStoreContract } from '@feishu-auth/nestjs/testing';
- *
  * describeTokenStoreContract('PostgresTokenStore', async () => ({
  *   store: new PostgresTokenStore(pool, { schema: randomSchema() }),
  *   now: () => Date.now(),
