@@ -62,6 +62,11 @@ export class RedisConnection {
     return `${this.settings.keyPrefix}${kind}:${id}`;
   }
 
+  /** The client, once made (rejects as the first operation does when ioredis is missing). */
+  whenClient(): Promise<RedisTokenStoreClient> {
+    return this.client;
+  }
+
   /** Called each time the client is ready after connecting (perhaps to another master). */
   onReady(listener: () => void): void {
     this.readyListeners.push(listener);

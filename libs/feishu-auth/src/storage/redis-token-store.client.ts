@@ -1,3 +1,5 @@
+import type { NearCacheOptions } from './near-cache.js';
+
 /**
  * A pipeline of the client: its commands go out together, on one connection (on a Cluster, to the
  * master of the pipeline's keys), so a `WAIT` counts the replicas that have the `SET` before it.
@@ -111,6 +113,13 @@ export interface RedisTokenStoreOptions {
    * Default 500 ms (at most half of `commandTimeoutMs`); must be less than `commandTimeoutMs`.
    */
   replicaAckTimeoutMs?: number;
+  /**
+   * Sessions and user token records read from Redis are served from process memory until Redis
+   * says they changed (client-side caching: `CLIENT TRACKING` redirected to a second connection),
+   * at most `ttlMs` (default 1000 ms) after they were read; whenever tracking is off (a Cluster,
+   * `CLIENT` refused, a connection down) every read goes to Redis. `false` turns it off.
+   */
+  nearCache?: false | NearCacheOptions;
 }
 
 export const DEFAULT_KEY_PREFIX = 'feishu:';

@@ -90,6 +90,6 @@ export class RedisUserTokens implements FeishuUserTokenStore {
 }
 
 /** The id of a user's record: apps sharing a store keep their users apart. */
-function userId(appId: string, openId: string): string {
+export function userId(appId: string, openId: string): string {
   return `${appId}:${openId}`;
 }
