@@ -1,38 +1,23 @@
-import { createHash } from 'node:crypto';
-import { Controller, Get, UseGuards, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
-import { FeishuAuthGuard, InMemoryTokenStore, UserAccessToken } from '@feishu-auth/nestjs';
+import { InMemoryTokenStore } from '@feishu-auth/nestjs';
+import {
+  fingerprint,
+  REQUESTS_AFTER_ROTATION,
+  tokenOn,
+  TokenFingerprintController,
+  UNDER_WAIT_FLOOR_MS,
+} from './fixtures/token-fingerprint.controller.js';
 import { createTestApp, login, SELF_BUILT } from './support/login-app.js';
-import type { CookieJar } from './support/cookie-jar.js';
 
 /**
  * docs/stores.md: a logout on one instance is effective on every instance sharing the store from
  * the next request on (no instance keeps a session in memory: the bound is 0 ms of clock).
+ * test/session-consistency.integration-spec.ts proves the same on Redis, whose bound is 1 s.
  */
 const LOGOUT_BOUND_MS = 0;
 const POLL_STEP_MS = 100;
-/** Under the library's wait floor (60 s): a request must wait for the refresh, not be served the old token. */
-const UNDER_WAIT_FLOOR_MS = 30_000;
-const REQUESTS_AFTER_ROTATION = 20;
-
-/** Which token an answer saw, without the token. */
-function fingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 12);
-}
-
-function tokenOn(instance: INestApplication, jar: CookieJar) {
-  return request(instance.getHttpServer()).get('/token').set('Cookie', jar.header());
-}
-
-@UseGuards(FeishuAuthGuard)
-@Controller('token')
-class TokenFingerprintController {
-  @Get()
-  token(@UserAccessToken() token: string) {
-    return { fingerprint: fingerprint(token) };
-  }
-}
 
 /**
  * A store whose every call takes a turn of the event loop, as a network store's does, and which
