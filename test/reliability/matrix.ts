@@ -61,6 +61,8 @@ const FAILOVER = 'test/redis-cluster-failover.integration-spec.ts';
 const RENEWAL = 'libs/feishu-auth/src/services/token-renewal.spec.ts';
 const REFRESHER_UNIT = 'libs/feishu-auth/src/services/token-refresher.spec.ts';
 const CONSISTENCY = 'test/session-consistency.e2e-spec.ts';
+const REDIS_CONSISTENCY = 'test/session-consistency.integration-spec.ts';
+const NEAR_CACHE = 'test/redis-near-cache.integration-spec.ts';
 const REFERENCE_UNIT = 'libs/feishu-auth/src/session/session-reference.cache.spec.ts';
 const STRANGERS = 'test/stranger-budget.e2e-spec.ts';
 const BUCKET_UNIT = 'libs/feishu-auth/src/utils/token-bucket.spec.ts';
@@ -414,6 +416,26 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: REFRESHER_UNIT,
             test: 'should serve what is still valid when the lock stays held past lockWaitMs',
+          },
+        ],
+      },
+      {
+        id: 'S11',
+        case: "The near cache's invalidation connection or data connection drops, or Redis refuses `CLIENT TRACKING`",
+        expected:
+          'Everything kept is dropped and every read goes to Redis (the cache is off, never stale) until tracking is on again on the new connections; a change made meanwhile is read at once.',
+        testedBy: [
+          {
+            file: NEAR_CACHE,
+            test: 'should read Redis every time while the invalidation connection is down, and keep records again once it is back',
+          },
+          {
+            file: NEAR_CACHE,
+            test: 'should drop what it kept when its data connection drops, and track the new one',
+          },
+          {
+            file: NEAR_CACHE,
+            test: 'should never track, and read Redis every time, when the server refuses CLIENT',
           },
         ],
       },
@@ -799,8 +821,12 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
         id: 'B10',
         case: 'Logout on one instance, the same cookie on another (shared store)',
         expected:
-          '401 on every instance from the next request (bound 0 s); the user token read alongside the ended session is dropped, never served.',
+          '401 on every instance from the next request in memory (bound 0 s), within 1 s on Redis (the near cache is invalidated by Redis, its TTL cap is 1 s); the user token read alongside the ended session is dropped, never served.',
         testedBy: [
+          {
+            file: REDIS_CONSISTENCY,
+            test: 'should refuse a session on the other instance within the bound once it was logged out on one',
+          },
           {
             file: CONSISTENCY,
             test: 'should refuse a session on every instance within the logout bound once it was logged out on one',
@@ -820,6 +846,10 @@ export const RELIABILITY_MATRIX: ReliabilitySection[] = [
           {
             file: CONSISTENCY,
             test: 'should never serve a user token on another instance once its rotation is stored',
+          },
+          {
+            file: REDIS_CONSISTENCY,
+            test: 'should never serve on the other instance a user token retired by a rotation one stored',
           },
         ],
       },
