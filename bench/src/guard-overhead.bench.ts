@@ -217,10 +217,12 @@ export async function guardOverhead(redis: RedisServer): Promise<Section> {
         "(user + system) over the round, divided by the requests; the guard's cost is the difference " +
         'of the two routes, far less noisy on a shared machine than the req/s ratio. Redis commands ' +
         "per request: `INFO commandstats` calls over the round (the scheduler's ticks included). " +
-        'On Redis the two per request are the session and the user token record, sent together (one ' +
-        'round trip, test/session-consistency.e2e-spec.ts counts it); the tenant token comes from ' +
-        'process memory. Logout is refused on every instance from the next request (bound 0 s) and a ' +
-        'rotated user token is served from the moment it is stored (same test file).',
+        "On Redis the session and the user token record come from the store's near cache, which " +
+        'Redis invalidates (`CLIENT TRACKING`; docs/stores.md): in steady state a guarded request ' +
+        'sends no command (a miss reads both in one round trip); the tenant token comes from process ' +
+        'memory. Logout is refused on every instance within 1 s and a rotated user token is never ' +
+        'served once stored (test/session-consistency.integration-spec.ts counts both, and the ' +
+        'reads per request).',
       table: {
         head: [
           'platform',

@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import type { RedisServer } from '../../test/support/redis-server.js';
+import { cpuMicros } from './support/cpu.js';
 import { EmulatorProcess } from './support/emulator.js';
 import {
   FAST_RENEWAL_ENV,
@@ -8,13 +10,51 @@ import {
   startInstances,
   stopInstances,
   tokenStatus,
+  type InstanceApp,
 } from './support/instances.js';
 import { runLoad, type LoadResult } from './support/load.js';
+import { processCpuMicros } from './support/proc-cpu.js';
 import { fmt, ratio, type Section } from './support/report.js';
 
 const CONNECTIONS = 16;
 const DURATION_SECONDS = 20;
 const FINGERPRINTS = /"userToken":"([0-9a-f]+)","tenantToken":"([0-9a-f]+)"/;
+/** The issue's goal: coordinating several processes costs nothing measurable. */
+const TOTAL_CPU_GOAL = 1.1;
+
+/** CPU time (µs) used so far by each process serving the load (the load generator excluded). */
+interface CpuTotals {
+  apps: number;
+  emulator: number;
+  redis: number;
+}
+
+/** Per process kind: `/cpu-usage` of the apps, `/proc/<pid>/stat` of the emulator and redis-server. */
+async function cpuTotals(
+  apps: InstanceApp[],
+  emulator: EmulatorProcess,
+  redisPid: number,
+): Promise<CpuTotals> {
+  const [perApp, emulatorMicros, redisMicros] = await Promise.all([
+    Promise.all(apps.map(cpuMicros)),
+    processCpuMicros(emulator.pid),
+    processCpuMicros(redisPid),
+  ]);
+  return {
+    apps: perApp.reduce((sum, micros) => sum + micros, 0),
+    emulator: emulatorMicros,
+    redis: redisMicros,
+  };
+}
+
+async function redisServerPid(url: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    return Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 interface ClusterRun {
   processes: number;
@@ -25,6 +65,8 @@ interface ClusterRun {
   newTenantTokens: number;
   newUserTokens: number;
   callerWaits: number;
+  /** CPU µs per request over the load, per process kind, and their sum. */
+  cpuPerRequest: CpuTotals & { total: number };
 }
 
 async function runCluster(
@@ -43,6 +85,8 @@ async function runCluster(
     const [, userBefore, tenantBefore] = FINGERPRINTS.exec(first) ?? [];
     const waitsBefore = await Promise.all(cluster.map(tokenStatus));
     await emulator.resetStats();
+    const redisPid = await redisServerPid(redisUrl);
+    const cpuBefore = await cpuTotals(cluster, emulator, redisPid);
     const users = new Set<string>();
     const tenants = new Set<string>();
     const load = await runLoad({
@@ -57,6 +101,7 @@ async function runCluster(
         tenants.add(match[2]!);
       },
     });
+    const cpuAfter = await cpuTotals(cluster, emulator, redisPid);
     const stats = await emulator.stats();
     const waitsAfter = await Promise.all(cluster.map(tokenStatus));
     users.delete(userBefore ?? '');
@@ -72,10 +117,23 @@ async function runCluster(
         (sum, s, i) => sum + s.callerWaits - waitsBefore[i]!.callerWaits,
         0,
       ),
+      cpuPerRequest: perRequest(cpuBefore, cpuAfter, load.requests),
     };
   } finally {
     await stopInstances(cluster);
   }
+}
+
+function perRequest(
+  before: CpuTotals,
+  after: CpuTotals,
+  requests: number,
+): CpuTotals & { total: number } {
+  const of = (kind: keyof CpuTotals) => (after[kind] - before[kind]) / Math.max(1, requests);
+  const apps = of('apps');
+  const emulator = of('emulator');
+  const redis = of('redis');
+  return { apps, emulator, redis, total: apps + emulator + redis };
 }
 
 function perExpiry(calls: number, tokens: number): string {
@@ -83,12 +141,14 @@ function perExpiry(calls: number, tokens: number): string {
 }
 
 /** Which of the issue's goals the four-process run met. */
-function verdict(run: ClusterRun): string {
+function verdict(run: ClusterRun, one: ClusterRun): string {
+  const cpuRatio = run.cpuPerRequest.total / one.cpuPerRequest.total;
   const exact = (calls: number, tokens: number) => tokens > 0 && calls === tokens;
   const goals = [
     `failed requests ${run.load.failed === 0 ? 'met' : `not met (${run.load.failed})`}`,
     `one refresh per expiry for the user token ${exact(run.userCalls, run.newUserTokens) ? 'met' : 'not met'}`,
     `for the tenant token ${exact(run.tenantCalls, run.newTenantTokens) ? 'met' : 'not met'}`,
+    `total CPU per request ≤ ${TOTAL_CPU_GOAL}× one process's ${cpuRatio <= TOTAL_CPU_GOAL ? 'met' : 'not met'} (${fmt(cpuRatio, 2)}×)`,
   ];
   return `Goals with four processes: ${goals.join('; ')}.`;
 }
@@ -110,6 +170,11 @@ export async function instances(redis: RedisServer): Promise<Section> {
       run === one
         ? '1.00× (anchor)'
         : ratio(run.load.requestsPerSecond, one.load.requestsPerSecond),
+      fmt(run.cpuPerRequest.apps, 1),
+      fmt(run.cpuPerRequest.emulator, 1),
+      fmt(run.cpuPerRequest.redis, 1),
+      fmt(run.cpuPerRequest.total, 1),
+      run === one ? '1.00× (anchor)' : ratio(run.cpuPerRequest.total, one.cpuPerRequest.total),
     ];
     return {
       title: '5. Several instances on one Redis',
@@ -120,7 +185,13 @@ export async function instances(redis: RedisServer): Promise<Section> {
         'connections spread round-robin over the instances, one session signed in on the first ' +
         'and used on all). Refreshes per expiry: upstream token calls the emulator counted, ' +
         'divided by the new tokens that appeared in the answers (goal: exactly 1.00). Anchor: ' +
-        'the same load on one process on the same Redis.',
+        'the same load on one process on the same Redis. CPU per request: the CPU time (user + ' +
+        'system) every process serving the load used during it, divided by the requests: the apps ' +
+        'from their own `process.cpuUsage()` (the `/cpu-usage` route, summed over the instances), ' +
+        'the emulator and redis-server from `/proc/<pid>/stat` (10 ms ticks); the load generator is ' +
+        'left out. With fewer cores than processes req/s cannot grow, so total CPU per request is ' +
+        'how this machine shows what running four processes costs (goal: at most ' +
+        `${TOTAL_CPU_GOAL}× one process's).`,
       table: {
         head: [
           'processes',
@@ -131,10 +202,15 @@ export async function instances(redis: RedisServer): Promise<Section> {
           'user refreshes per expiry',
           'callers that waited',
           'throughput vs one',
+          'CPU µs / req: apps',
+          'emulator',
+          'redis-server',
+          'total',
+          'total CPU vs one',
         ],
         rows: [row(one), row(four)],
       },
-      verdict: verdict(four),
+      verdict: verdict(four, one),
     };
   } finally {
     await emulator.stop();

@@ -39,6 +39,11 @@ export class EmulatorProcess {
     return emulator;
   }
 
+  /** The emulator's process id (its CPU time is read from `/proc`). */
+  get pid(): number {
+    return this.background.child.pid ?? NaN;
+  }
+
   stats(): Promise<Record<string, number>> {
     return this.control('GET', 'stats') as Promise<Record<string, number>>;
   }
