@@ -165,6 +165,43 @@ describe('RedisNearCache on a real redis-server', () => {
     }
   });
 
+  it('should stay off while its invalidation connection reaches another server than its data connection', async () => {
+    const other = await RedisServer.start();
+    try {
+      await writer.set('k', JSON.stringify({ v: 'one' }));
+      await writer.config('RESETSTAT');
+      const data = new Redis(server.url);
+      // As after a Sentinel failover: the second connection lands on the former master.
+      const elsewhere = Object.assign(data, {
+        duplicate: (override: Record<string, unknown>) => new Redis(other.url, override),
+      });
+      const cache = new RedisNearCache(elsewhere, { ttlMs: 60_000 });
+      opened.push({ data, cache });
+      const deadline = Date.now() + STATE_DEADLINE_MS;
+      // Until the data connection has looked for the invalidation connection on its server.
+      while (!/^cmdstat_client\|list:calls=[1-9]/m.test(await writer.info('commandstats'))) {
+        if (Date.now() > deadline) throw new Error('never looked');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      let loads = 0;
+      const read = () =>
+        cache.read('k', async () => {
+          loads += 1;
+          return JSON.parse((await data.get('k'))!) as { v: string };
+        });
+      for (let i = 0; i < 3; i++) expect(await read()).toEqual({ v: 'one' });
+
+      expect(cache.active).toBe(false);
+      expect(loads).toBe(3);
+    } finally {
+      for (const { data, cache } of opened.splice(0)) {
+        await cache.close();
+        data.disconnect();
+      }
+      await other.stop();
+    }
+  });
+
   it('should leave the data connection untracked once closed', async () => {
     const { data, cache } = await trackedCache();
     await cache.close();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { NearCache, type NearCacheOptions } from './near-cache.js';
 
 /** The Pub/Sub channel Redis sends a tracking client's invalidations to, when redirected. */
@@ -5,6 +6,9 @@ export const INVALIDATION_CHANNEL = '__redis__:invalidate';
 
 // ioredis's own listener type: its events pass arguments of their own types.
 // oxlint-disable-next-line no-explicit-any
+/** How soon the invalidation connection is opened again when it reached another server. */
+const RECONNECT_ELSEWHERE_MS = 1000;
+
 type Listener = (...args: any[]) => void;
 
 /** What the near cache needs of a connection: an ioredis `Redis` client (not a `Cluster`). */
@@ -19,7 +23,8 @@ export interface TrackedConnection {
 export interface InvalidationConnection extends TrackedConnection {
   subscribe(channel: string): Promise<unknown>;
   ping(): Promise<unknown>;
-  disconnect(): void;
+  /** With `true`, ioredis connects again at once. */
+  disconnect(reconnect?: boolean): void;
 }
 
 /** An ioredis `Redis` client that can open a second connection like itself. */
@@ -59,6 +64,9 @@ export class RedisNearCache {
   private subscriberId?: string;
   private tracking = false;
   private closed = false;
+  /** The invalidation connection's name, to find it from the data connection's server. */
+  private readonly name = `feishu-near-cache-${randomUUID()}`;
+  private reconnectTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly data: DuplicableConnection,
@@ -66,7 +74,11 @@ export class RedisNearCache {
     now?: () => number,
   ) {
     this.cache = new NearCache(options, now);
-    this.invalidations = data.duplicate({ protocol: 2, autoResubscribe: false });
+    this.invalidations = data.duplicate({
+      protocol: 2,
+      autoResubscribe: false,
+      connectionName: this.name,
+    });
     this.listen(this.invalidations, 'messageBuffer', (channel: Buffer, message: unknown) =>
       this.onMessage(channel, message),
     );
@@ -120,6 +132,7 @@ export class RedisNearCache {
   /** Stops tracking and closes the invalidation connection. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.reconnectTimer);
     this.stop(true);
     for (const [connection, event, listener] of this.listeners.splice(0)) {
       connection.removeListener(event, listener);
@@ -155,12 +168,28 @@ export class RedisNearCache {
     if (this.closed || id === undefined || this.data.status !== 'ready') return;
     const generation = this.generation;
     try {
+      // Both connections must reach the same server (after a Sentinel failover one may not yet).
+      const peer = String(await this.data.call('CLIENT', 'LIST', 'ID', id));
+      if (!peer.includes(` name=${this.name} `)) {
+        this.reconnectInvalidations();
+        return;
+      }
       await this.data.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', id);
     } catch {
       return;
     }
     if (generation !== this.generation || this.subscriberId !== id) return;
     this.tracking = true;
+  }
+
+  /** Opens the invalidation connection again soon, so that it reaches the data connection's server. */
+  private reconnectInvalidations(): void {
+    if (this.reconnectTimer !== undefined) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.closed) this.invalidations.disconnect(true);
+    }, RECONNECT_ELSEWHERE_MS);
+    this.reconnectTimer.unref();
   }
 
   /** A connection dropped (or the cache closes): nothing kept may be served any more. */
