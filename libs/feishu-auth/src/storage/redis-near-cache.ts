@@ -4,12 +4,10 @@ import { NearCache, type NearCacheOptions } from './near-cache.js';
 /** The Pub/Sub channel Redis sends a tracking client's invalidations to, when redirected. */
 export const INVALIDATION_CHANNEL = '__redis__:invalidate';
 
-// ioredis's own listener type: its events pass arguments of their own types.
-// oxlint-disable-next-line no-explicit-any
 /** How soon the invalidation connection is opened again when it reached another server. */
 const RECONNECT_ELSEWHERE_MS = 1000;
 
-type Listener = (...args: any[]) => void;
+type Listener = (...args: unknown[]) => void;
 
 /** What the near cache needs of a connection: an ioredis `Redis` client (not a `Cluster`). */
 export interface TrackedConnection {
@@ -79,7 +77,7 @@ export class RedisNearCache {
       autoResubscribe: false,
       connectionName: this.name,
     });
-    this.listen(this.invalidations, 'messageBuffer', (channel: Buffer, message: unknown) =>
+    this.listen(this.invalidations, 'messageBuffer', (channel: unknown, message: unknown) =>
       this.onMessage(channel, message),
     );
     this.listen(this.invalidations, 'error', () => undefined);
@@ -200,8 +198,8 @@ export class RedisNearCache {
     this.cache.clear();
   }
 
-  private onMessage(channel: Buffer, message: unknown): void {
-    if (channel.toString() !== INVALIDATION_CHANNEL) return;
+  private onMessage(channel: unknown, message: unknown): void {
+    if (String(channel) !== INVALIDATION_CHANNEL) return;
     if (Array.isArray(message)) {
       for (const key of message) this.cache.invalidate(String(key));
     } else if (Buffer.isBuffer(message)) {
