@@ -15,6 +15,7 @@ import { TokenRefresher } from './services/token-refresher.js';
 import { TokenStatusTracker } from './services/token-status.tracker.js';
 import { TokenService } from './services/token.service.js';
 import { UserTokenManager } from './services/user-token.manager.js';
+import { UserTokenWriter } from './services/user-token.writer.js';
 import { EncryptingTokenStore } from './storage/encrypting-token.store.js';
 import { InMemoryTokenStore } from './storage/in-memory-token.store.js';
 import { FeishuEventHandler } from './events/feishu-event.handler.js';
@@ -49,6 +50,7 @@ export const FEISHU_AUTH_CORE_PROVIDERS: Provider[] = [
   TokenStatusTracker,
   TokenRefresher,
   AppTokenManager,
+  UserTokenWriter,
   UserTokenManager,
   TokenService,
   ManagedTokens,

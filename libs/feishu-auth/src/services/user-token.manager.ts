@@ -1,10 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FEISHU_AUTH_OPTIONS } from '../feishu-auth.constants.js';
-import {
-  FeishuApiError,
-  FeishuReauthRequiredError,
-  FeishuStoreUnavailableError,
-} from '../feishu-auth.errors.js';
+import { FeishuApiError, FeishuReauthRequiredError } from '../feishu-auth.errors.js';
 import * as messages from '../feishu-auth.messages.js';
 import type { ResolvedFeishuAuthOptions } from '../feishu-auth.options.js';
 import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
@@ -14,7 +10,6 @@ import {
   type FeishuUserTokenRecord,
 } from '../interfaces/feishu-token-store.interface.js';
 import { FeishuOAuthClient, type FeishuUserTokenSet } from '../oauth/feishu-oauth.client.js';
-import { sleep } from '../utils/backoff.util.js';
 import { fingerprint } from '../utils/fingerprint.util.js';
 import {
   isUserTokenDue,
@@ -22,15 +17,11 @@ import {
   mustWaitForUserToken,
   schedulerLeadMs,
   userRecordTtlSeconds,
-  userTokenDueAt,
 } from './renewal-policy.js';
 import { type RenewalTask, TokenRefresher } from './token-refresher.js';
 import { TokenStatusTracker } from './token-status.tracker.js';
 import { userTokenRecordOf } from './user-token.record.js';
-
-const USER_PREFIX = 'user:';
-/** Pause between attempts to store rotated tokens the store refused (e.g. during a Redis failover). */
-const ROTATED_WRITE_RETRY_MS = 100;
+import { UserTokenWriter } from './user-token.writer.js';
 
 /**
  * User access tokens: served from the store until due; then the stored token keeps being served
@@ -49,6 +40,7 @@ export class UserTokenManager {
     private readonly refresher: TokenRefresher,
     @Inject(FeishuTokenStore) private readonly store: FeishuTokenStore,
     private readonly status: TokenStatusTracker,
+    private readonly users: UserTokenWriter,
   ) {}
 
   async getUserAccessToken(openId: string): Promise<string> {
@@ -73,34 +65,23 @@ export class UserTokenManager {
     const { openId, tenantKey } = profile;
     const owner = { appId: this.options.appId, openId, tenantKey };
     const record = userTokenRecordOf(owner, tokens, this.options.clock());
-    await this.persist(record);
+    await this.users.write(record);
     return record;
   }
 
   /** Deletes the user's tokens and their refresh schedule (logout). */
   async forgetUser(openId: string): Promise<void> {
-    this.refresher.succeeded(this.userKey(openId));
+    this.refresher.succeeded(this.users.key(openId));
     this.status.forget('user', openId);
     await Promise.all([
       this.store.deleteUserToken(this.options.appId, openId),
-      this.store.unscheduleRefresh(this.userKey(openId)),
+      this.store.unscheduleRefresh(this.users.key(openId)),
     ]);
-  }
-
-  /**
-   * Due-index member and lock key of one of this app's users, e.g. `user:cli_123:ou_abc`: apps
-   * sharing a store must not renew each other's users (Feishu refuses another app's refresh token
-   * with 20024, after which the record would be deleted).
-   */
-  userKey(openId: string): string {
-    return `${USER_PREFIX}${this.options.appId}:${openId}`;
   }
 
   /** The open id in a due-index member of this app's users; `undefined` for anything else. */
   parseMember(member: string): string | undefined {
-    const prefix = `${USER_PREFIX}${this.options.appId}:`;
-    if (!member.startsWith(prefix)) return undefined;
-    return member.slice(prefix.length) || undefined;
+    return this.users.parseKey(member);
   }
 
   /**
@@ -119,12 +100,12 @@ export class UserTokenManager {
   async refreshProactively(openId: string): Promise<void> {
     const record = await this.store.getUserToken(this.options.appId, openId);
     if (!record) {
-      await this.store.unscheduleRefresh(this.userKey(openId));
+      await this.store.unscheduleRefresh(this.users.key(openId));
       return;
     }
     const lead = schedulerLeadMs(this.options.refresh);
     if (!isUserTokenDue(record, this.options.clock(), this.options.refresh, lead)) {
-      await this.schedule(record);
+      await this.users.schedule(record);
       return;
     }
     try {
@@ -141,7 +122,7 @@ export class UserTokenManager {
     const { openId } = seen;
     const read = () => this.store.getUserToken(this.options.appId, openId);
     return {
-      key: this.userKey(openId),
+      key: this.users.key(openId),
       kind: 'user',
       renew: async () => {
         const current = await read();
@@ -189,7 +170,7 @@ export class UserTokenManager {
     const owner = { appId: this.options.appId, openId, tenantKey: current.tenantKey };
     const record = userTokenRecordOf(owner, tokens, this.options.clock(), current);
     try {
-      await this.persistRotated(record, retryUntil);
+      await this.users.writeRotated(record, retryUntil);
     } catch (error) {
       // Feishu rotated the tokens but the store did not take them: reported and backed off like
       // any failure, so requests keep being served the still-valid token instead of each asking
@@ -197,7 +178,7 @@ export class UserTokenManager {
       this.reportFailure(current, error as Error);
       throw error;
     }
-    this.refresher.succeeded(this.userKey(openId));
+    this.refresher.succeeded(this.users.key(openId));
     this.status.refreshed('user', openId, record.accessTokenExpiresAt, proactive);
     return record.accessToken;
   }
@@ -222,7 +203,7 @@ export class UserTokenManager {
     }
     const { stillValid, retryAt } = this.reportFailure(current, error);
     if (this.options.refresh.proactiveUserRefresh) {
-      await this.store.scheduleRefresh(this.userKey(openId), retryAt);
+      await this.store.scheduleRefresh(this.users.key(openId), retryAt);
     }
     this.logger.debug(
       `Refresh of user ${openId} (refresh token ${fingerprint(current.refreshToken ?? '')}) failed` +
@@ -240,7 +221,7 @@ export class UserTokenManager {
     const stillValid = !isUserTokenExpired(current, this.options.clock());
     const subject = current.openId;
     const report = { kind: 'user' as const, subject, error, stillValid };
-    return { stillValid, retryAt: this.refresher.failed(this.userKey(subject), report) };
+    return { stillValid, retryAt: this.refresher.failed(this.users.key(subject), report) };
   }
 
   /** Deletes the user's tokens and reports `refused` (or the reauth error): they must sign in. */
@@ -253,41 +234,5 @@ export class UserTokenManager {
     this.status.failed('user', current.openId, refused ?? error, false);
     await this.forgetUser(current.openId);
     throw error;
-  }
-
-  private async persist(record: FeishuUserTokenRecord): Promise<void> {
-    const ttlSeconds = userRecordTtlSeconds(record, this.options.clock());
-    const write = await this.store.setUserToken(record, ttlSeconds);
-    if (write && !write.replicated) this.status.unreplicated(record.openId);
-    await this.schedule(record);
-  }
-
-  /**
-   * The only copy of the new refresh token is in this process: while the store is unavailable (a
-   * Redis failover, until a replica has taken over) the write is tried again, holding the lock, so
-   * no other instance refreshes with the retired token meanwhile.
-   */
-  private async persistRotated(record: FeishuUserTokenRecord, retryUntil: number): Promise<void> {
-    // Bounded by attempts too, should the clock be a test's that does not move.
-    const attempts = Math.floor(this.options.refresh.lockLeaseMs / 2 / ROTATED_WRITE_RETRY_MS);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.persist(record);
-      } catch (error) {
-        const retry =
-          attempt < attempts && this.options.clock() + ROTATED_WRITE_RETRY_MS < retryUntil;
-        if (!(error instanceof FeishuStoreUnavailableError) || !retry) throw error;
-        await sleep(ROTATED_WRITE_RETRY_MS);
-      }
-    }
-  }
-
-  private async schedule(record: FeishuUserTokenRecord): Promise<void> {
-    if (!this.options.refresh.proactiveUserRefresh || !record.refreshToken) return;
-    const dueAt = userTokenDueAt(record, this.options.refresh);
-    await this.store.scheduleRefresh(
-      this.userKey(record.openId),
-      dueAt - schedulerLeadMs(this.options.refresh),
-    );
   }
 }
