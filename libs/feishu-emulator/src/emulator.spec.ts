@@ -1,7 +1,5 @@
 import { FeishuEmulator } from './emulator.js';
-
-const SELF_BUILT = 'cli_emulator_selfbuilt';
-const REDIRECT = 'http://localhost:3000/auth/feishu/callback';
+import { authorize, exchangeCode, REDIRECT, tenantToken } from './emulator.spec-harness.js';
 
 describe('FeishuEmulator', () => {
   let emulator: FeishuEmulator;
@@ -37,35 +35,20 @@ describe('FeishuEmulator', () => {
 
   it('should walk a login: authorize with login_hint, v2 code exchange, user_info, tenant token, sample route', async () => {
     const user = emulator.users[0];
-    const authorize = new URL('/open-apis/authen/v1/authorize', emulator.url);
-    authorize.search = new URLSearchParams({
-      client_id: SELF_BUILT,
-      response_type: 'code',
-      redirect_uri: REDIRECT,
+    const redirect = await authorize(emulator, {
       scope: 'offline_access contact:user.email:readonly',
       state: 's1',
       login_hint: user.openId,
-    }).toString();
-    const redirect = await fetch(authorize, { redirect: 'manual' });
+    });
     expect(redirect.status).toBe(302);
-    const location = new URL(redirect.headers.get('location') ?? '');
+    const location = new URL(redirect.location ?? '');
     expect(location.searchParams.get('state')).toBe('s1');
     const code = location.searchParams.get('code') ?? '';
     expect(code).toMatch(/^[A-Za-z0-9_-]{64}$/);
 
-    const token = await fetch(`${emulator.url}/open-apis/authen/v2/oauth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'authorization_code',
-        client_id: SELF_BUILT,
-        client_secret: 'emulator-self-built-secret',
-        code,
-        redirect_uri: REDIRECT,
-      }),
-    });
+    const token = await exchangeCode(emulator, code, { redirect_uri: REDIRECT });
     expect(token.status).toBe(200);
-    const tokens = (await token.json()) as Record<string, unknown>;
+    const tokens = token.body;
     expect(tokens).toMatchObject({
       code: 0,
       expires_in: 7200,
@@ -82,16 +65,11 @@ describe('FeishuEmulator', () => {
       data: { open_id: user.openId, email: user.email },
     });
 
-    const tenant = await fetch(`${emulator.url}/open-apis/auth/v3/tenant_access_token/internal`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ app_id: SELF_BUILT, app_secret: 'emulator-self-built-secret' }),
-    });
-    const tat = (await tenant.json()) as { tenant_access_token: string; expire: number };
-    expect(tat.tenant_access_token).toMatch(/^t-/);
+    const tat = await tenantToken(emulator);
+    expect(tat).toMatch(/^t-/);
 
     const contact = await fetch(`${emulator.url}/open-apis/contact/v3/users/${user.openId}`, {
-      headers: { Authorization: `Bearer ${tat.tenant_access_token}` },
+      headers: { Authorization: `Bearer ${tat}` },
     });
     expect(await contact.json()).toMatchObject({
       code: 0,

@@ -1,13 +1,14 @@
 import { FeishuEmulator } from '../emulator.js';
-
-const APP = 'cli_emulator_selfbuilt';
-const SECRET = 'emulator-self-built-secret';
-const REDIRECT = 'http://localhost:3000/auth/feishu/callback';
-const AUTHORIZE_PATH = '/open-apis/authen/v1/authorize';
-const RFC_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const RFC_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
-
-type Json = Record<string, unknown>;
+import {
+  APP,
+  authorize as authorizeAt,
+  AUTHORIZE_PATH,
+  exchangeCode,
+  type Json,
+  RFC_CHALLENGE,
+  RFC_VERIFIER,
+  REDIRECT,
+} from '../emulator.spec-harness.js';
 
 const unescapeHtml = (text: string) =>
   text.replace(/&#(\d+);/g, (_match, code: string) => String.fromCharCode(Number(code)));
@@ -26,22 +27,7 @@ const errorCode = (html: string) => /data-error-code="(\d+)"/.exec(html)?.[1];
 describe('GET/POST /open-apis/authen/v1/authorize', () => {
   let emulator: FeishuEmulator;
 
-  const authorize = async (params: Record<string, string>) => {
-    const url = new URL(AUTHORIZE_PATH, emulator.url);
-    url.search = new URLSearchParams({
-      client_id: APP,
-      response_type: 'code',
-      redirect_uri: REDIRECT,
-      ...params,
-    }).toString();
-    const response = await fetch(url, { redirect: 'manual' });
-    return {
-      status: response.status,
-      type: response.headers.get('content-type'),
-      location: response.headers.get('location'),
-      html: await response.text(),
-    };
-  };
+  const authorize = (params: Record<string, string>) => authorizeAt(emulator, params);
   const submit = async (html: string, fields: Record<string, string>) => {
     const response = await fetch(`${emulator.url}${AUTHORIZE_PATH}`, {
       method: 'POST',
@@ -50,20 +36,8 @@ describe('GET/POST /open-apis/authen/v1/authorize', () => {
     });
     return { status: response.status, location: response.headers.get('location') ?? '' };
   };
-  const exchange = async (code: string, extra: Json = {}) => {
-    const response = await fetch(`${emulator.url}/open-apis/authen/v2/oauth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'authorization_code',
-        client_id: APP,
-        client_secret: SECRET,
-        code,
-        ...extra,
-      }),
-    });
-    return (await response.json()) as Json;
-  };
+  const exchange = async (code: string, extra: Json = {}) =>
+    (await exchangeCode(emulator, code, extra)).body;
   const openIdOf = async (accessToken: unknown) => {
     const response = await fetch(`${emulator.url}/open-apis/authen/v1/user_info`, {
       headers: { Authorization: `Bearer ${String(accessToken)}` },

@@ -1,9 +1,13 @@
 import { FeishuEmulator } from '../emulator.js';
-
-const APP = 'cli_emulator_selfbuilt';
-const SECRET = 'emulator-self-built-secret';
-
-type Json = Record<string, unknown>;
+import {
+  APP,
+  exchangeCode,
+  type Json,
+  postJson,
+  refreshGrant,
+  SECRET,
+  TOKEN_V2_PATH,
+} from '../emulator.spec-harness.js';
 
 describe('HTTP control API /__emulator/*', () => {
   let emulator: FeishuEmulator;
@@ -18,21 +22,8 @@ describe('HTTP control API /__emulator/*', () => {
     const response = await fetch(`${emulator.url}/__emulator/${action}`, init);
     return { status: response.status, body: (await response.json()) as unknown };
   };
-  const post = async (path: string, body: Json, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${emulator.url}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const exchange = (code: unknown) =>
-    post('/open-apis/authen/v2/oauth/token', {
-      grant_type: 'authorization_code',
-      client_id: APP,
-      client_secret: SECRET,
-      code,
-    });
+  const post = (path: string, body: Json) => postJson(emulator.url, path, body);
+  const exchange = (code: unknown) => exchangeCode(emulator, code);
   const issueCode = async () =>
     (
       (await control('POST', 'issue-code', { appId: APP, openId, scopes: ['offline_access'] }))
@@ -135,12 +126,7 @@ describe('HTTP control API /__emulator/*', () => {
       status: 200,
       body: { ok: true },
     });
-    const refreshed = await post('/open-apis/authen/v2/oauth/token', {
-      grant_type: 'refresh_token',
-      client_id: APP,
-      client_secret: SECRET,
-      refresh_token: tokens.refresh_token,
-    });
+    const refreshed = await post(TOKEN_V2_PATH, refreshGrant(tokens.refresh_token));
     expect(refreshed.body.code).toBe(20064);
   });
 

@@ -1,59 +1,36 @@
 import { FeishuEmulator } from '../emulator.js';
+import {
+  APP,
+  emulatorPerTest,
+  exchangeCode,
+  type Json,
+  postJson,
+  refreshGrant,
+  RFC_CHALLENGE,
+  RFC_VERIFIER,
+  REDIRECT,
+  SECRET,
+  TOKEN_V2_PATH,
+} from '../emulator.spec-harness.js';
 import { s256Challenge } from '../oauth/pkce.js';
 
-const APP = 'cli_emulator_selfbuilt';
-const SECRET = 'emulator-self-built-secret';
-const REDIRECT = 'http://localhost:3000/auth/feishu/callback';
-const RFC_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const RFC_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
-
-type Json = Record<string, unknown>;
-
 describe('POST /open-apis/authen/v2/oauth/token', () => {
-  let emulator: FeishuEmulator;
-  let now: number;
-  let openId: string;
+  const t = emulatorPerTest();
 
-  const token = async (body: Json | string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${emulator.url}/open-apis/authen/v2/oauth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const exchange = (code: string, extra: Json = {}) =>
-    token({
-      grant_type: 'authorization_code',
-      client_id: APP,
-      client_secret: SECRET,
-      code,
-      ...extra,
-    });
+  const token = (body: Json | string, headers: Record<string, string> = {}) =>
+    postJson(t.emulator.url, TOKEN_V2_PATH, body, headers);
+  const exchange = (code: string, extra: Json = {}) => exchangeCode(t.emulator, code, extra);
   const refresh = (refreshToken: unknown, extra: Json = {}) =>
-    token({
-      grant_type: 'refresh_token',
-      client_id: APP,
-      client_secret: SECRET,
-      refresh_token: refreshToken,
-      ...extra,
-    });
+    token(refreshGrant(refreshToken, extra));
   const issue = (extra: Partial<Parameters<FeishuEmulator['issueAuthorizationCode']>[0]> = {}) =>
-    emulator.issueAuthorizationCode({
+    t.emulator.issueAuthorizationCode({
       appId: APP,
-      openId,
+      openId: t.openId,
       scopes: ['offline_access'],
       redirectUri: REDIRECT,
       ...extra,
     });
   const login = async () => (await exchange(issue())).body;
-
-  beforeEach(async () => {
-    now = Date.UTC(2026, 0, 1);
-    emulator = await FeishuEmulator.start({ clock: () => now });
-    openId = emulator.users[0].openId;
-  });
-  afterEach(() => emulator.close());
 
   it('should issue JWT-like tokens with top-level fields for a valid code', async () => {
     const { status, body } = await exchange(issue(), { redirect_uri: REDIRECT });
@@ -77,7 +54,7 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
       client_secret: SECRET,
       code: issue(),
     });
-    const response = await fetch(`${emulator.url}/open-apis/authen/v2/oauth/token`, {
+    const response = await fetch(`${t.emulator.url}/open-apis/authen/v2/oauth/token`, {
       method: 'POST',
       body: form,
     });
@@ -168,7 +145,7 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
   });
 
   it('should answer 20069 for a disabled app before looking at the code', async () => {
-    emulator.addApp({ appId: 'cli_disabled', appSecret: 's', enabled: false });
+    t.emulator.addApp({ appId: 'cli_disabled', appSecret: 's', enabled: false });
     const { body } = await token({
       grant_type: 'authorization_code',
       client_id: 'cli_disabled',
@@ -186,7 +163,7 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
 
   it('should answer 20004 after the 5-minute code lifetime', async () => {
     const code = issue();
-    now += 300_000;
+    t.now += 300_000;
     expect((await exchange(code)).body.code).toBe(20004);
   });
 
@@ -223,10 +200,10 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
   });
 
   it('should answer 20010 for a user outside the app tenants and 20066 for a deactivated user', async () => {
-    const outsider = emulator.users.find((user) => user.tenantKey === 'tenant_emulator_2')!;
+    const outsider = t.emulator.users.find((user) => user.tenantKey === 'tenant_emulator_2')!;
     expect((await exchange(issue({ openId: outsider.openId }))).body.code).toBe(20010);
     const code = issue();
-    emulator.updateUser(openId, { status: 'deactivated' });
+    t.emulator.updateUser(t.openId, { status: 'deactivated' });
     expect((await exchange(code)).body.code).toBe(20066);
   });
 
@@ -267,8 +244,8 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
   });
 
   it('should answer 20073 for reuse when configured', async () => {
-    await emulator.close();
-    emulator = await FeishuEmulator.start({ reusedRefreshTokenCode: 20073 });
+    await t.emulator.close();
+    t.emulator = await FeishuEmulator.start({ reusedRefreshTokenCode: 20073 });
     const first = await login();
     await refresh(first.refresh_token);
     expect((await refresh(first.refresh_token)).body.code).toBe(20073);
@@ -284,37 +261,37 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
       refresh_token: first.refresh_token,
     });
     expect(other.body.code).toBe(20024);
-    now += 604_800_000;
+    t.now += 604_800_000;
     expect((await refresh(first.refresh_token)).body.code).toBe(20037);
   });
 
   it('should answer 20064 after revokeRefreshTokens and 20026 after invalidateToken', async () => {
     const a = await login();
     const b = await login();
-    emulator.revokeRefreshTokens(openId);
+    t.emulator.revokeRefreshTokens(t.openId);
     expect((await refresh(a.refresh_token)).body.code).toBe(20064);
-    emulator.invalidateToken(String(b.refresh_token));
+    t.emulator.invalidateToken(String(b.refresh_token));
     expect((await refresh(b.refresh_token)).body.code).toBe(20026);
   });
 
   it('should cap refreshing at 365 days from the authorization (20037)', async () => {
-    const authorizedAt = now;
+    const authorizedAt = t.now;
     let current = await login();
     for (let step = 1; step <= 60; step++) {
-      now = authorizedAt + step * 6 * 86_400_000;
+      t.now = authorizedAt + step * 6 * 86_400_000;
       const next = await refresh(current.refresh_token);
       expect(next.status).toBe(200);
       current = next.body;
     }
     // Day 360: the new refresh token lives 5 days, not 7, because of the 365-day cap.
     expect(current.refresh_token_expires_in).toBe(5 * 86_400);
-    now = authorizedAt + 365 * 86_400_000;
+    t.now = authorizedAt + 365 * 86_400_000;
     expect((await refresh(current.refresh_token)).body.code).toBe(20037);
   });
 
   it('should answer 20074 when the app may not refresh', async () => {
     const first = await login();
-    emulator.apps[0].refreshEnabled = false;
+    t.emulator.apps[0].refreshEnabled = false;
     expect((await refresh(first.refresh_token)).body).toMatchObject({
       code: 20074,
       error: 'unauthorized_client',
@@ -327,11 +304,11 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
   ] as const)(
     'should treat the old access token per oldAccessTokenAfterRefresh=%s',
     async (mode, status) => {
-      await emulator.close();
-      emulator = await FeishuEmulator.start({ oldAccessTokenAfterRefresh: mode });
+      await t.emulator.close();
+      t.emulator = await FeishuEmulator.start({ oldAccessTokenAfterRefresh: mode });
       const first = await login();
       await refresh(first.refresh_token);
-      const info = await fetch(`${emulator.url}/open-apis/authen/v1/user_info`, {
+      const info = await fetch(`${t.emulator.url}/open-apis/authen/v1/user_info`, {
         headers: { Authorization: `Bearer ${String(first.access_token)}` },
       });
       expect(info.status).toBe(status);
@@ -359,13 +336,13 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
   });
 
   it('should serve a fault in the OAuth shape and count it', async () => {
-    emulator.failNext({ endpoint: 'token.v2', status: 503, code: 20072 });
+    t.emulator.failNext({ endpoint: 'token.v2', status: 503, code: 20072 });
     const faulted = await exchange(issue());
     expect(faulted).toMatchObject({
       status: 503,
       body: { code: 20072, error: 'temporarily_unavailable' },
     });
     expect((await exchange(issue())).status).toBe(200);
-    expect(emulator.stats()).toEqual({ 'token.v2.authorization_code': 2 });
+    expect(t.emulator.stats()).toEqual({ 'token.v2.authorization_code': 2 });
   });
 });

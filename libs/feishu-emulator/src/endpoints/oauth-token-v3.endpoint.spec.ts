@@ -1,63 +1,34 @@
 import { FeishuEmulator } from '../emulator.js';
-
-const APP = 'cli_emulator_selfbuilt';
-const SECRET = 'emulator-self-built-secret';
-const REDIRECT = 'http://localhost:3000/auth/feishu/callback';
-const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-
-type Json = Record<string, unknown>;
-
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+import {
+  APP,
+  basic,
+  codeGrant,
+  emulatorPerTest,
+  type Json,
+  postForResponse,
+  REDIRECT,
+  refreshGrant,
+  RFC_VERIFIER,
+  SECRET,
+  TOKEN_V2_PATH,
+} from '../emulator.spec-harness.js';
 
 describe('POST /oauth/v3/token', () => {
-  let emulator: FeishuEmulator;
-  let now: number;
-  let openId: string;
+  const t = emulatorPerTest();
 
-  const post = async (path: string, body: Json, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${emulator.url}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (await response.json()) as Json,
-    };
-  };
+  const post = (path: string, body: Json, headers: Record<string, string> = {}) =>
+    postForResponse(t.emulator.url, path, body, headers);
   const v3 = (body: Json, headers: Record<string, string> = {}) =>
     post('/oauth/v3/token', body, headers);
-  const v2 = (body: Json) => post('/open-apis/authen/v2/oauth/token', body);
+  const v2 = (body: Json) => post(TOKEN_V2_PATH, body);
   const issue = (extra: Partial<Parameters<FeishuEmulator['issueAuthorizationCode']>[0]> = {}) =>
-    emulator.issueAuthorizationCode({
+    t.emulator.issueAuthorizationCode({
       appId: APP,
-      openId,
+      openId: t.openId,
       scopes: ['offline_access', 'contact:user.email:readonly'],
       redirectUri: REDIRECT,
       ...extra,
     });
-  const codeGrant = (code: string, extra: Json = {}) => ({
-    grant_type: 'authorization_code',
-    client_id: APP,
-    client_secret: SECRET,
-    code,
-    ...extra,
-  });
-  const refreshGrant = (refreshToken: unknown) => ({
-    grant_type: 'refresh_token',
-    client_id: APP,
-    client_secret: SECRET,
-    refresh_token: refreshToken,
-  });
-
-  beforeEach(async () => {
-    now = Date.UTC(2026, 0, 1);
-    emulator = await FeishuEmulator.start({ clock: () => now });
-    openId = emulator.users[0].openId;
-  });
-  afterEach(() => emulator.close());
 
   it('should exchange a code with post client auth and answer top-level fields, uncached', async () => {
     const response = await v3(codeGrant(issue(), { redirect_uri: REDIRECT }));
@@ -73,10 +44,10 @@ describe('POST /oauth/v3/token', () => {
     expect(response.body.data).toBeUndefined();
     expect(String(response.body.access_token)).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(String(response.body.refresh_token)).toMatch(/^eyJ/);
-    const info = await fetch(`${emulator.url}/open-apis/authen/v1/user_info`, {
+    const info = await fetch(`${t.emulator.url}/open-apis/authen/v1/user_info`, {
       headers: { Authorization: `Bearer ${String(response.body.access_token)}` },
     });
-    expect(await info.json()).toMatchObject({ code: 0, data: { open_id: openId } });
+    expect(await info.json()).toMatchObject({ code: 0, data: { open_id: t.openId } });
   });
 
   it('should rotate a v3 refresh token and refuse the old one with 20064', async () => {
@@ -89,7 +60,7 @@ describe('POST /oauth/v3/token', () => {
       status: 400,
       body: { code: 20064, error: 'invalid_grant' },
     });
-    expect(emulator.stats()).toEqual({
+    expect(t.emulator.stats()).toEqual({
       'token.v3.authorization_code': 1,
       'token.v3.refresh_token': 2,
     });
@@ -134,18 +105,18 @@ describe('POST /oauth/v3/token', () => {
       token_type: 'Bearer',
       expires_in: 7200,
     });
-    const contact = await fetch(`${emulator.url}/open-apis/contact/v3/users/${openId}`, {
+    const contact = await fetch(`${t.emulator.url}/open-apis/contact/v3/users/${t.openId}`, {
       headers: { Authorization: `Bearer ${String(response.body.access_token)}` },
     });
-    expect(await contact.json()).toMatchObject({ code: 0, data: { user: { open_id: openId } } });
-    const tenant = await fetch(`${emulator.url}/open-apis/tenant/v2/tenant/query`, {
+    expect(await contact.json()).toMatchObject({ code: 0, data: { user: { open_id: t.openId } } });
+    const tenant = await fetch(`${t.emulator.url}/open-apis/tenant/v2/tenant/query`, {
       headers: { Authorization: `Bearer ${String(response.body.access_token)}` },
     });
     expect(await tenant.json()).toMatchObject({
       code: 0,
       data: { tenant: { tenant_key: 'tenant_emulator_1' } },
     });
-    expect(emulator.stats()).toEqual({
+    expect(t.emulator.stats()).toEqual({
       'token.v3.client_credentials': 1,
       'openapi.contact.user': 1,
       'openapi.tenant.query': 1,
@@ -204,7 +175,7 @@ describe('POST /oauth/v3/token', () => {
   });
 
   it('should reject a code_verifier when the authorization had no code_challenge (v2 accepts it)', async () => {
-    expect(await v3(codeGrant(issue(), { code_verifier: VERIFIER }))).toMatchObject({
+    expect(await v3(codeGrant(issue(), { code_verifier: RFC_VERIFIER }))).toMatchObject({
       status: 400,
       body: {
         code: 20049,
@@ -212,7 +183,7 @@ describe('POST /oauth/v3/token', () => {
         error_description: 'PKCE code challenge failed.',
       },
     });
-    expect((await v2(codeGrant(issue(), { code_verifier: VERIFIER }))).body.code).toBe(0);
+    expect((await v2(codeGrant(issue(), { code_verifier: RFC_VERIFIER }))).body.code).toBe(0);
   });
 
   it('should verify a bound S256 challenge on v3', async () => {
@@ -221,12 +192,12 @@ describe('POST /oauth/v3/token', () => {
       codeChallengeMethod: 'S256',
     });
     expect((await v3(codeGrant(code))).body.code).toBe(20049);
-    expect((await v3(codeGrant(code, { code_verifier: VERIFIER }))).body.code).toBe(0);
+    expect((await v3(codeGrant(code, { code_verifier: RFC_VERIFIER }))).body.code).toBe(0);
   });
 
   it('should keep a code refused for a stray verifier unspent', async () => {
     const code = issue();
-    expect((await v3(codeGrant(code, { code_verifier: VERIFIER }))).body.code).toBe(20049);
+    expect((await v3(codeGrant(code, { code_verifier: RFC_VERIFIER }))).body.code).toBe(20049);
     expect((await v3(codeGrant(code))).body.code).toBe(0);
   });
 
@@ -255,7 +226,7 @@ describe('POST /oauth/v3/token', () => {
   });
 
   it('should accept a form-encoded body', async () => {
-    const response = await fetch(`${emulator.url}/oauth/v3/token`, {
+    const response = await fetch(`${t.emulator.url}/oauth/v3/token`, {
       method: 'POST',
       body: new URLSearchParams({
         grant_type: 'client_credentials',

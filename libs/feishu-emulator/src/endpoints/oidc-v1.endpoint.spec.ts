@@ -1,27 +1,20 @@
-import { FeishuEmulator } from '../emulator.js';
+import {
+  APP,
+  bearer,
+  emulatorPerTest,
+  type Json,
+  postJson,
+  SECRET,
+} from '../emulator.spec-harness.js';
 
-const APP = 'cli_emulator_selfbuilt';
-const SECRET = 'emulator-self-built-secret';
 const ACCESS_PATH = '/open-apis/authen/v1/oidc/access_token';
 const REFRESH_PATH = '/open-apis/authen/v1/oidc/refresh_access_token';
 
-type Json = Record<string, unknown>;
-
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-
 describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
-  let emulator: FeishuEmulator;
-  let now: number;
-  let openId: string;
+  const t = emulatorPerTest();
 
-  const post = async (path: string, body: Json, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${emulator.url}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
+  const post = (path: string, body: Json, headers: Record<string, string> = {}) =>
+    postJson(t.emulator.url, path, body, headers);
   const appToken = async (appId = APP, secret = SECRET) =>
     String(
       (
@@ -32,19 +25,12 @@ describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
       ).body.app_access_token,
     );
   const issue = (appId = APP) =>
-    emulator.issueAuthorizationCode({ appId, openId, scopes: ['offline_access'] });
+    t.emulator.issueAuthorizationCode({ appId, openId: t.openId, scopes: ['offline_access'] });
   const exchange = async (code: string, token: string) =>
     post(ACCESS_PATH, { grant_type: 'authorization_code', code }, bearer(token));
   const refresh = async (refreshToken: unknown, token: string) =>
     post(REFRESH_PATH, { grant_type: 'refresh_token', refresh_token: refreshToken }, bearer(token));
   const login = async (token: string) => (await exchange(issue(), token)).body.data as Json;
-
-  beforeEach(async () => {
-    now = Date.UTC(2026, 0, 1);
-    emulator = await FeishuEmulator.start({ clock: () => now });
-    openId = emulator.users[0].openId;
-  });
-  afterEach(() => emulator.close());
 
   it('should exchange a code with the app token as Bearer and wrap the answer in data', async () => {
     const response = await exchange(issue(), await appToken());
@@ -63,10 +49,10 @@ describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
         },
       },
     });
-    const info = await fetch(`${emulator.url}/open-apis/authen/v1/user_info`, {
+    const info = await fetch(`${t.emulator.url}/open-apis/authen/v1/user_info`, {
       headers: bearer(String((response.body.data as Json).access_token)),
     });
-    expect(await info.json()).toMatchObject({ code: 0, data: { open_id: openId } });
+    expect(await info.json()).toMatchObject({ code: 0, data: { open_id: t.openId } });
   });
 
   it('should refresh with rotation and answer 20038 on HTTP 200 for the reused refresh token', async () => {
@@ -82,7 +68,7 @@ describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
       status: 200,
       body: { code: 20038 },
     });
-    expect(emulator.stats()).toEqual({
+    expect(t.emulator.stats()).toEqual({
       'app_access_token.internal': 1,
       'oidc.access_token': 1,
       'oidc.refresh_access_token': 2,
@@ -109,7 +95,7 @@ describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
 
   it('should answer 20037 on HTTP 200 once the 30-day refresh token has expired', async () => {
     const first = await login(await appToken());
-    now += 30 * 86_400_000;
+    t.now += 30 * 86_400_000;
     expect(await refresh(first.refresh_token, await appToken())).toMatchObject({
       status: 200,
       body: { code: 20037 },
@@ -129,7 +115,7 @@ describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
   });
 
   it('should answer 20046 on HTTP 200 for an app of the other brand', async () => {
-    emulator.addApp({ appId: 'cli_lark', appSecret: 'lark-secret', brand: 'lark' });
+    t.emulator.addApp({ appId: 'cli_lark', appSecret: 'lark-secret', brand: 'lark' });
     const token = await appToken('cli_lark', 'lark-secret');
     expect(await exchange(issue('cli_lark'), token)).toMatchObject({
       status: 200,
@@ -143,7 +129,7 @@ describe('legacy v1 OIDC: /open-apis/authen/v1/oidc/*', () => {
       body: { code: 20014 },
     });
     const token = await appToken();
-    now += 7200_000;
+    t.now += 7200_000;
     expect(await exchange(issue(), token)).toMatchObject({ status: 200, body: { code: 20014 } });
   });
 

@@ -1,12 +1,17 @@
 import { FeishuEmulator } from '../emulator.js';
+import {
+  authorize as authorizeAt,
+  type ClientApp,
+  exchangeCode,
+  type Json,
+  OTHER,
+  postJson,
+  refreshGrant,
+  SELF_BUILT,
+  tenantToken as tenantTokenOf,
+  TOKEN_V2_PATH,
+} from '../emulator.spec-harness.js';
 import { DEFAULT_APP_ID, openIdInApp } from './open-ids.js';
-
-type Json = Record<string, unknown>;
-
-const OTHER = { appId: 'cli_emulator_other', secret: 'emulator-other-secret' };
-const SELF_BUILT = { appId: DEFAULT_APP_ID, secret: 'emulator-self-built-secret' };
-const REDIRECT = 'http://localhost:3000/auth/feishu/callback';
-const AUTHORIZE_PATH = '/open-apis/authen/v1/authorize';
 
 const codeOf = (location: string | null) => new URL(String(location)).searchParams.get('code');
 
@@ -30,50 +35,23 @@ describe('openIdInApp', () => {
 describe('per-app open_id in the emulator', () => {
   let emulator: FeishuEmulator;
 
-  const post = async (path: string, body: Json) => {
-    const response = await fetch(`${emulator.url}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
+  const post = (path: string, body: Json) => postJson(emulator.url, path, body);
   const get = async (path: string, token: string) => {
     const response = await fetch(`${emulator.url}${path}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     return { status: response.status, body: (await response.json()) as Json };
   };
-  const exchange = async (app: { appId: string; secret: string }, code: string) => {
-    const { body } = await post('/open-apis/authen/v2/oauth/token', {
-      grant_type: 'authorization_code',
-      client_id: app.appId,
-      client_secret: app.secret,
-      code,
-    });
-    return body;
-  };
-  const userToken = async (app: { appId: string; secret: string }, openId: string) => {
+  const exchange = async (app: ClientApp, code: string) =>
+    (await exchangeCode(emulator, code, {}, app)).body;
+  const userToken = async (app: ClientApp, openId: string) => {
     const code = emulator.issueAuthorizationCode({ appId: app.appId, openId });
     return String((await exchange(app, code)).access_token);
   };
   const userInfo = async (token: string) =>
     (await get('/open-apis/authen/v1/user_info', token)).body.data as Json;
-  const authorize = async (appId: string, params: Record<string, string>) => {
-    const url = new URL(AUTHORIZE_PATH, emulator.url);
-    url.search = new URLSearchParams({
-      client_id: appId,
-      response_type: 'code',
-      redirect_uri: REDIRECT,
-      ...params,
-    }).toString();
-    const response = await fetch(url, { redirect: 'manual' });
-    return {
-      status: response.status,
-      location: response.headers.get('location'),
-      html: await response.text(),
-    };
-  };
+  const authorize = (appId: string, params: Record<string, string>) =>
+    authorizeAt(emulator, params, appId);
 
   beforeEach(async () => {
     emulator = await FeishuEmulator.start();
@@ -154,11 +132,7 @@ describe('per-app open_id in the emulator', () => {
 
   it("should find a contact by the tenant token's app open_id only", async () => {
     const [user] = emulator.users;
-    const { body } = await post('/open-apis/auth/v3/tenant_access_token/internal', {
-      app_id: OTHER.appId,
-      app_secret: OTHER.secret,
-    });
-    const tenantToken = String(body.tenant_access_token);
+    const tenantToken = await tenantTokenOf(emulator, OTHER);
     const own = emulator.openIdFor(OTHER.appId, user);
     expect(await get(`/open-apis/contact/v3/users/${own}`, tenantToken)).toMatchObject({
       status: 200,
@@ -207,12 +181,7 @@ describe('per-app open_id in the emulator', () => {
     });
     const tokens = await exchange(OTHER, code);
     emulator.revokeRefreshTokens(emulator.openIdFor('cli_emulator_store', user));
-    const { body } = await post('/open-apis/authen/v2/oauth/token', {
-      grant_type: 'refresh_token',
-      client_id: OTHER.appId,
-      client_secret: OTHER.secret,
-      refresh_token: tokens.refresh_token,
-    });
+    const { body } = await post(TOKEN_V2_PATH, refreshGrant(tokens.refresh_token, {}, OTHER));
     expect(body.code).toBe(20064);
   });
 });
