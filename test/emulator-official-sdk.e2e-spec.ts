@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import lark from '@larksuiteoapi/node-sdk';
-import { FeishuEmulator } from '@feishu-auth/emulator';
+import { emulatorPerTest } from './support/emulator-per-test.js';
 
 /**
  * The official Node SDK, pointed at the emulator, gets its own tokens and makes the calls apps
@@ -31,26 +31,23 @@ function ownCache() {
 }
 
 describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
-  let emulator: FeishuEmulator;
+  const fixture = emulatorPerTest();
   let eventServer: Server | undefined;
 
-  beforeEach(async () => {
-    emulator = await FeishuEmulator.start();
-  });
-
   afterEach(async () => {
-    await emulator.close();
     if (eventServer) await new Promise((resolve) => eventServer!.close(resolve));
     eventServer = undefined;
   });
 
   const selfBuiltClient = () => {
-    const app = emulator.apps.find((candidate) => candidate.appId === 'cli_emulator_selfbuilt')!;
+    const app = fixture.emulator.apps.find(
+      (candidate) => candidate.appId === 'cli_emulator_selfbuilt',
+    )!;
     return new lark.Client({
       appId: app.appId,
       appSecret: app.appSecret,
-      domain: emulator.url,
-      oauthBaseUrl: emulator.url,
+      domain: fixture.emulator.url,
+      oauthBaseUrl: fixture.emulator.url,
       cache: ownCache(),
       loggerLevel: lark.LoggerLevel.fatal,
     });
@@ -63,7 +60,7 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
       code: 0,
       data: { tenant: { name: 'Emulator Tenant One', tenant_key: 'tenant_emulator_1' } },
     });
-    expect(emulator.stats()).toEqual({
+    expect(fixture.emulator.stats()).toEqual({
       'tenant_access_token.internal': 1,
       'openapi.tenant.query': 1,
     });
@@ -71,8 +68,8 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
 
   it('should exchange a code on the v3 endpoint and call user APIs with withUserAccessToken', async () => {
     const client = selfBuiltClient();
-    const [user] = emulator.users;
-    const code = emulator.issueAuthorizationCode({
+    const [user] = fixture.emulator.users;
+    const code = fixture.emulator.issueAuthorizationCode({
       appId: 'cli_emulator_selfbuilt',
       openId: user.openId,
     });
@@ -87,7 +84,7 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
     expect(info.data).toMatchObject({ open_id: user.openId, name: user.name });
     expect(contact.data?.user).toMatchObject({ open_id: user.openId });
     // The user token was used on its own: the SDK fetched no tenant token.
-    expect(emulator.stats()).toEqual({
+    expect(fixture.emulator.stats()).toEqual({
       'token.v3.authorization_code': 1,
       user_info: 1,
       'openapi.contact.user': 1,
@@ -95,7 +92,7 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
   });
 
   it('should send a text message with im.message.create, kept by the emulator', async () => {
-    const [, receiver] = emulator.users;
+    const [, receiver] = fixture.emulator.users;
     const result = await selfBuiltClient().im.message.create({
       params: { receive_id_type: 'open_id' },
       data: {
@@ -106,7 +103,7 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
     });
 
     expect(result.code).toBe(0);
-    expect(emulator.sentMessages()).toEqual([
+    expect(fixture.emulator.sentMessages()).toEqual([
       expect.objectContaining({
         messageId: result.data?.message_id,
         appId: 'cli_emulator_selfbuilt',
@@ -121,17 +118,17 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
   it('should reject a text message whose content is not {"text": …} with HTTP 400 230001', async () => {
     const sending = selfBuiltClient().im.message.create({
       params: { receive_id_type: 'open_id' },
-      data: { receive_id: emulator.users[0].openId, msg_type: 'text', content: 'hi' },
+      data: { receive_id: fixture.emulator.users[0].openId, msg_type: 'text', content: 'hi' },
     });
 
     await expect(sending).rejects.toMatchObject({
       response: { status: 400, data: { code: 230001 } },
     });
-    expect(emulator.sentMessages()).toEqual([]);
+    expect(fixture.emulator.sentMessages()).toEqual([]);
   });
 
   it("should serve a programmable route to the SDK's generic request and log what it sent", async () => {
-    const tasks = emulator.route('POST', '/open-apis/task/v2/tasks', (call) => ({
+    const tasks = fixture.emulator.route('POST', '/open-apis/task/v2/tasks', (call) => ({
       task: { guid: 'task-1', summary: call.body.summary },
     }));
 
@@ -148,12 +145,14 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
   });
 
   it('should let a self-built app get a tenant token and read a user', async () => {
-    const app = emulator.apps.find((candidate) => candidate.appId === 'cli_emulator_selfbuilt')!;
-    const user = emulator.users[0];
+    const app = fixture.emulator.apps.find(
+      (candidate) => candidate.appId === 'cli_emulator_selfbuilt',
+    )!;
+    const user = fixture.emulator.users[0];
     const client = new lark.Client({
       appId: app.appId,
       appSecret: app.appSecret,
-      domain: emulator.url,
+      domain: fixture.emulator.url,
       cache: ownCache(),
       loggerLevel: lark.LoggerLevel.error,
     });
@@ -165,14 +164,16 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
 
     expect(result.code).toBe(0);
     expect(result.data?.user?.name).toBe(user.name);
-    expect(emulator.stats()).toEqual({
+    expect(fixture.emulator.stats()).toEqual({
       'tenant_access_token.internal': 1,
       'openapi.contact.user': 1,
     });
   });
 
   it('should let a store app receive the app_ticket through EventDispatcher and get a per-tenant token for contact and tenant queries', async () => {
-    const store = emulator.apps.find((candidate) => candidate.appId === 'cli_emulator_store')!;
+    const store = fixture.emulator.apps.find(
+      (candidate) => candidate.appId === 'cli_emulator_store',
+    )!;
     // The app_ticket the dispatcher receives is read by the client from the same cache.
     const cache = ownCache();
     const dispatcher = new lark.EventDispatcher({
@@ -184,22 +185,24 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
     eventServer = createServer(lark.adaptDefault('/webhook/event', dispatcher));
     await new Promise<void>((resolve) => eventServer!.listen(0, '127.0.0.1', resolve));
     const { port } = eventServer.address() as AddressInfo;
-    emulator.addApp({ ...store, eventUrl: `http://127.0.0.1:${port}/webhook/event` });
+    fixture.emulator.addApp({ ...store, eventUrl: `http://127.0.0.1:${port}/webhook/event` });
 
-    const delivery = await emulator.deliverAppTicket(store.appId);
+    const delivery = await fixture.emulator.deliverAppTicket(store.appId);
     expect(delivery).toEqual({ delivered: true, status: 200 });
 
     const client = new lark.Client({
       appId: store.appId,
       appSecret: store.appSecret,
       appType: lark.AppType.ISV,
-      domain: emulator.url,
+      domain: fixture.emulator.url,
       cache,
       loggerLevel: lark.LoggerLevel.error,
     });
-    const secondTenantUser = emulator.users.find((user) => user.tenantKey === 'tenant_emulator_2')!;
+    const secondTenantUser = fixture.emulator.users.find(
+      (user) => user.tenantKey === 'tenant_emulator_2',
+    )!;
     // open_id is per app: the store app names the user by its own id.
-    const openId = emulator.openIdFor(store.appId, secondTenantUser);
+    const openId = fixture.emulator.openIdFor(store.appId, secondTenantUser);
     const result = await client.contact.v3.user.get(
       { path: { user_id: openId }, params: { user_id_type: 'open_id' } },
       lark.withTenantKey('tenant_emulator_2'),
@@ -210,7 +213,7 @@ describe('FeishuEmulator with @larksuiteoapi/node-sdk', () => {
     expect(result.code).toBe(0);
     expect(result.data?.user?.open_id).toBe(openId);
     expect(tenant.data?.tenant?.tenant_key).toBe('tenant_emulator_2');
-    const stats = emulator.stats();
+    const stats = fixture.emulator.stats();
     expect(stats.app_access_token).toBe(1);
     expect(stats.tenant_access_token).toBe(1);
     expect(stats['openapi.contact.user']).toBe(1);

@@ -1,5 +1,3 @@
-import type { INestApplication } from '@nestjs/common';
-import { FeishuEmulator } from '@feishu-auth/emulator';
 import { Test } from '@nestjs/testing';
 import {
   FeishuApiError,
@@ -9,26 +7,16 @@ import {
   FeishuTokenStore,
   TokenService,
 } from '@feishu-auth/nestjs';
-import { emulatorOptions, SELF_BUILT, startCoreApp } from './support/core-app.js';
+import { emulatorPerTest } from './support/emulator-per-test.js';
+import { emulatorOptions, SELF_BUILT } from './support/core-app.js';
 
 const TENANT_KEY = `tenant:${SELF_BUILT.appId}:internal`;
 
 describe('TokenService app and tenant tokens (e2e, emulator)', () => {
-  let emulator: FeishuEmulator;
-  let app: INestApplication | undefined;
-
-  beforeEach(async () => {
-    emulator = await FeishuEmulator.start();
-  });
-
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    await emulator.close();
-  });
+  const fixture = emulatorPerTest();
 
   it('should reach Feishu exactly once for 1,000 simultaneous cold calls', async () => {
-    ({ app } = await startCoreApp(emulatorOptions(emulator)));
+    const app = await fixture.startApp(emulatorOptions(fixture.emulator));
     const tokens = app.get(TokenService);
 
     const results = await Promise.all(
@@ -36,11 +24,11 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     );
 
     expect(new Set(results).size).toBe(1);
-    expect(emulator.stats()['tenant_access_token.internal']).toBe(1);
+    expect(fixture.emulator.stats()['tenant_access_token.internal']).toBe(1);
   });
 
   it('should share one app token fetch between simultaneous callers', async () => {
-    ({ app } = await startCoreApp(emulatorOptions(emulator)));
+    const app = await fixture.startApp(emulatorOptions(fixture.emulator));
     const tokens = app.get(TokenService);
 
     const results = await Promise.all(
@@ -48,12 +36,12 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     );
 
     expect(new Set(results).size).toBe(1);
-    expect(emulator.stats()['app_access_token.internal']).toBe(1);
+    expect(fixture.emulator.stats()['app_access_token.internal']).toBe(1);
   });
 
   it('should call an OpenAPI with the tenant token and resolve to its data', async () => {
-    ({ app } = await startCoreApp(emulatorOptions(emulator)));
-    const user = emulator.users[0]!;
+    const app = await fixture.startApp(emulatorOptions(fixture.emulator));
+    const user = fixture.emulator.users[0]!;
 
     const data = await app
       .get(FeishuClient)
@@ -62,21 +50,21 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
       });
 
     expect(data.user.open_id).toBe(user.openId);
-    expect(SELF_BUILT.appId).toBe(emulator.apps[0]!.appId);
+    expect(SELF_BUILT.appId).toBe(fixture.emulator.apps[0]!.appId);
   });
 
   it('should renew tenant tokens before they expire so callers never wait after the first', async () => {
     // The emulator scales Feishu's 30-minute reuse rule to min(1800 s, lifetime / 4): 1 s here,
     // so renewing at the 1 s margin gets a new token, as renewing at 30 min does on Feishu.
-    emulator.setTokenLifetimes({ appToken: 4 });
+    fixture.emulator.setTokenLifetimes({ appToken: 4 });
     // No HTTP-level retries: each upstream call is then one renewal attempt, counted below.
-    const options = emulatorOptions(emulator, {
+    const options = emulatorOptions(fixture.emulator, {
       refresh: { intervalMs: 50, appTokenMarginSeconds: 1 },
     });
-    ({ app } = await startCoreApp({ ...options, http: { ...options.http, retries: 0 } }));
+    const app = await fixture.startApp({ ...options, http: { ...options.http, retries: 0 } });
     const tokens = app.get(TokenService);
     const client = app.get(FeishuClient);
-    const user = emulator.users[0]!;
+    const user = fixture.emulator.users[0]!;
     const seen = new Set<string>();
     let callers = 0;
 
@@ -90,7 +78,7 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
 
-    const upstream = emulator.stats()['tenant_access_token.internal']!;
+    const upstream = fixture.emulator.stats()['tenant_access_token.internal']!;
     expect(seen.size).toBeGreaterThanOrEqual(2); // renewed at least once during the run
     // Each upstream call is one renewal, never one per caller. A renewal may get the same token
     // back (`expire` is rounded down to whole seconds, so a token can look due a moment early), or
@@ -101,36 +89,36 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     expect(upstream).toBeLessThan(callers / 10);
     expect(tokens.status().callerWaits).toBe(1);
     // Every OpenAPI call carried a valid token: none was rejected and retried.
-    expect(emulator.stats()['openapi.contact.user']).toBe(callers);
+    expect(fixture.emulator.stats()['openapi.contact.user']).toBe(callers);
   });
 
   it('should retry exactly once with a fresh token after Feishu revoked the cached one', async () => {
-    ({ app } = await startCoreApp(emulatorOptions(emulator)));
+    const app = await fixture.startApp(emulatorOptions(fixture.emulator));
     const client = app.get(FeishuClient);
     const store = app.get<FeishuTokenStore>(FeishuTokenStore);
-    const path = `/open-apis/contact/v3/users/${emulator.users[0]!.openId}`;
+    const path = `/open-apis/contact/v3/users/${fixture.emulator.users[0]!.openId}`;
     await client.request('GET', path, { token: 'tenant' });
     const revoked = (await store.getToken(TENANT_KEY))!.token;
-    emulator.invalidateTenantTokens();
+    fixture.emulator.invalidateTenantTokens();
 
     await client.request('GET', path, { token: 'tenant' });
 
-    expect(emulator.stats()['openapi.contact.user']).toBe(3); // first call, rejected call, retry
-    expect(emulator.stats()['tenant_access_token.internal']).toBe(2);
+    expect(fixture.emulator.stats()['openapi.contact.user']).toBe(3); // first call, rejected call, retry
+    expect(fixture.emulator.stats()['tenant_access_token.internal']).toBe(2);
     const cached = (await store.getToken(TENANT_KEY))!.token;
     expect(cached).not.toBe(revoked);
     expect(await app.get(TokenService).getTenantAccessToken()).toBe(cached);
   });
 
   it('should retry a token fetch that failed with a 5xx and succeed', async () => {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, { http: { retries: 2, retryBaseDelayMs: 1 } }),
-    ));
-    emulator.failNext({ endpoint: 'tenant_access_token.internal', status: 500, times: 2 });
+    const app = await fixture.startApp(
+      emulatorOptions(fixture.emulator, { http: { retries: 2, retryBaseDelayMs: 1 } }),
+    );
+    fixture.emulator.failNext({ endpoint: 'tenant_access_token.internal', status: 500, times: 2 });
 
     await app.get(TokenService).getTenantAccessToken();
 
-    expect(emulator.stats()['tenant_access_token.internal']).toBe(3);
+    expect(fixture.emulator.stats()['tenant_access_token.internal']).toBe(3);
   });
 
   it.each([
@@ -138,10 +126,12 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     [{ resetConnection: true }, 'transient'],
     [{ status: 429 }, 'rate-limited'],
   ])('should surface %j as a typed error after the retries', async (fault, kind) => {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, { http: { retries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1 } }),
-    ));
-    emulator.failNext({ endpoint: 'tenant_access_token.internal', times: 2, ...fault });
+    const app = await fixture.startApp(
+      emulatorOptions(fixture.emulator, {
+        http: { retries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1 },
+      }),
+    );
+    fixture.emulator.failNext({ endpoint: 'tenant_access_token.internal', times: 2, ...fault });
 
     const error = await app
       .get(TokenService)
@@ -153,11 +143,13 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
       kind,
       endpoint: '/open-apis/auth/v3/tenant_access_token/internal',
     });
-    expect(emulator.stats()['tenant_access_token.internal']).toBe(2);
+    expect(fixture.emulator.stats()['tenant_access_token.internal']).toBe(2);
   });
 
   it('should not retry a wrong app secret and say what to check', async () => {
-    ({ app } = await startCoreApp(emulatorOptions(emulator, { appSecret: 'wrong-secret' })));
+    const app = await fixture.startApp(
+      emulatorOptions(fixture.emulator, { appSecret: 'wrong-secret' }),
+    );
 
     const error = await app
       .get(TokenService)
@@ -168,14 +160,14 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     expect(error).toMatchObject({ kind: 'config', code: 10014 });
     expect((error as FeishuApiError).hint).toMatch(/appSecret/);
     expect((error as FeishuApiError).message).not.toContain('wrong-secret');
-    expect(emulator.stats()['tenant_access_token.internal']).toBe(1);
+    expect(fixture.emulator.stats()['tenant_access_token.internal']).toBe(1);
   });
 
   it('should time out a slow Feishu with kind timeout', async () => {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, { http: { timeoutMs: 100, retries: 0 } }),
-    ));
-    emulator.failNext({ endpoint: 'tenant_access_token.internal', delayMs: 1_000 });
+    const app = await fixture.startApp(
+      emulatorOptions(fixture.emulator, { http: { timeoutMs: 100, retries: 0 } }),
+    );
+    fixture.emulator.failNext({ endpoint: 'tenant_access_token.internal', delayMs: 1_000 });
 
     await expect(app.get(TokenService).getTenantAccessToken()).rejects.toMatchObject({
       kind: 'timeout',
@@ -185,7 +177,10 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
   it('should stop the boot with the promised message when an option is bad', async () => {
     const compile = Test.createTestingModule({
       imports: [
-        FeishuAuthModule.forRoot({ ...emulatorOptions(emulator), redirectUri: 'not a url' }),
+        FeishuAuthModule.forRoot({
+          ...emulatorOptions(fixture.emulator),
+          redirectUri: 'not a url',
+        }),
       ],
     }).compile();
 
@@ -197,7 +192,10 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     const compile = Test.createTestingModule({
       imports: [
         FeishuAuthModule.forRootAsync({
-          useFactory: async () => ({ ...emulatorOptions(emulator), session: { secret: 'short' } }),
+          useFactory: async () => ({
+            ...emulatorOptions(fixture.emulator),
+            session: { secret: 'short' },
+          }),
         }),
       ],
     }).compile();

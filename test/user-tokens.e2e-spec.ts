@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { FeishuEmulator } from '@feishu-auth/emulator';
 import {
   FeishuApiError,
   FeishuClient,
@@ -11,36 +10,25 @@ import {
   type FeishuAuthModuleOptions,
 } from '@feishu-auth/nestjs';
 import type { HttpException } from '@nestjs/common';
-import { emulatorOptions, REDIRECT_URI, SELF_BUILT, startCoreApp } from './support/core-app.js';
+import { emulatorPerTest } from './support/emulator-per-test.js';
+import { emulatorOptions, REDIRECT_URI, SELF_BUILT } from './support/core-app.js';
 import { eventually } from './support/polling.js';
 import { calls } from './support/emulator-calls.js';
 
 describe('TokenService user tokens (e2e, emulator)', () => {
-  let emulator: FeishuEmulator;
-  let app: INestApplication | undefined;
-
-  beforeEach(async () => {
-    emulator = await FeishuEmulator.start();
-  });
-
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    await emulator.close();
-  });
+  const fixture = emulatorPerTest();
 
   async function start(
     overrides: Partial<FeishuAuthModuleOptions> = {},
   ): Promise<INestApplication> {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, { refresh: { proactiveUserRefresh: false }, ...overrides }),
-    ));
-    return app;
+    return fixture.startApp(
+      emulatorOptions(fixture.emulator, { refresh: { proactiveUserRefresh: false }, ...overrides }),
+    );
   }
 
   /** Signs a user in without a browser: a code from the emulator, exchanged by the OAuth client. */
   async function signIn(nest: INestApplication, openId: string): Promise<void> {
-    const code = emulator.issueAuthorizationCode({
+    const code = fixture.emulator.issueAuthorizationCode({
       appId: SELF_BUILT.appId,
       openId,
       scopes: ['offline_access'],
@@ -54,7 +42,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
 
   it('should serve a stored user token without calling Feishu while it is not due', async () => {
     const nest = await start();
-    const openId = emulator.users[0]!.openId;
+    const openId = fixture.emulator.users[0]!.openId;
     await signIn(nest, openId);
 
     const tokens = await Promise.all(
@@ -62,23 +50,23 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     );
 
     expect(new Set(tokens).size).toBe(1);
-    expect(calls(emulator, 'token.v2.refresh_token')).toBe(0);
+    expect(calls(fixture.emulator, 'token.v2.refresh_token')).toBe(0);
   });
 
   it('should refresh a due user once for 100 concurrent callers and store the rotated refresh token', async () => {
     const nest = await start();
-    const openId = emulator.users[0]!.openId;
-    emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
+    const openId = fixture.emulator.users[0]!.openId;
+    fixture.emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
     await signIn(nest, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
     const before = await store.getUserToken(SELF_BUILT.appId, openId);
-    emulator.setTokenLifetimes({ accessToken: 7200 });
+    fixture.emulator.setTokenLifetimes({ accessToken: 7200 });
 
     const tokens = await Promise.all(
       Array.from({ length: 100 }, () => nest.get(TokenService).getUserAccessToken(openId)),
     );
 
-    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(fixture.emulator.stats()['token.v2.refresh_token']).toBe(1);
     expect(new Set(tokens).size).toBe(1);
     const after = await store.getUserToken(SELF_BUILT.appId, openId);
     expect(after?.accessToken).toBe(tokens[0]);
@@ -95,38 +83,38 @@ describe('TokenService user tokens (e2e, emulator)', () => {
 
   it('should delete the record and require a new sign-in when the refresh token is dead', async () => {
     const nest = await start();
-    const openId = emulator.users[0]!.openId;
-    emulator.setTokenLifetimes({ accessToken: 60 });
+    const openId = fixture.emulator.users[0]!.openId;
+    fixture.emulator.setTokenLifetimes({ accessToken: 60 });
     await signIn(nest, openId);
-    emulator.revokeRefreshTokens(openId);
+    fixture.emulator.revokeRefreshTokens(openId);
 
     const failure = nest.get(TokenService).getUserAccessToken(openId);
 
     await expect(failure).rejects.toBeInstanceOf(FeishuReauthRequiredError);
     await expect(failure).rejects.toMatchObject({ openId });
-    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(fixture.emulator.stats()['token.v2.refresh_token']).toBe(1);
     expect(
       await nest.get<FeishuTokenStore>(FeishuTokenStore).getUserToken(SELF_BUILT.appId, openId),
     ).toBeUndefined();
     await expect(nest.get(TokenService).getUserAccessToken(openId)).rejects.toBeInstanceOf(
       FeishuReauthRequiredError,
     );
-    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(fixture.emulator.stats()['token.v2.refresh_token']).toBe(1);
   });
 
   it('should serve the still-valid token when the refresh fails transiently', async () => {
     const nest = await start({ http: { retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 1 } });
-    const openId = emulator.users[0]!.openId;
-    emulator.setTokenLifetimes({ accessToken: 60 });
+    const openId = fixture.emulator.users[0]!.openId;
+    fixture.emulator.setTokenLifetimes({ accessToken: 60 });
     await signIn(nest, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
     const stored = await store.getUserToken(SELF_BUILT.appId, openId);
-    emulator.failNext({ endpoint: 'token.v2.refresh_token', status: 500 });
+    fixture.emulator.failNext({ endpoint: 'token.v2.refresh_token', status: 500 });
 
     const token = await nest.get(TokenService).getUserAccessToken(openId);
 
     expect(token).toBe(stored?.accessToken);
-    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(fixture.emulator.stats()['token.v2.refresh_token']).toBe(1);
     expect((await store.getUserToken(SELF_BUILT.appId, openId))?.refreshToken).toBe(
       stored?.refreshToken,
     );
@@ -136,26 +124,28 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     const nest = await start({
       refresh: { proactiveUserRefresh: true, intervalMs: 50, userTokenMarginSeconds: 300 },
     });
-    const openId = emulator.users[0]!.openId;
-    emulator.setTokenLifetimes({ accessToken: 60 });
+    const openId = fixture.emulator.users[0]!.openId;
+    fixture.emulator.setTokenLifetimes({ accessToken: 60 });
     await signIn(nest, openId);
-    emulator.setTokenLifetimes({ accessToken: 7200 });
+    fixture.emulator.setTokenLifetimes({ accessToken: 7200 });
 
-    await eventually(() => calls(emulator, 'token.v2.refresh_token') >= 1, { timeoutMs: 10_000 });
+    await eventually(() => calls(fixture.emulator, 'token.v2.refresh_token') >= 1, {
+      timeoutMs: 10_000,
+    });
     await eventually(() => nest.get(TokenService).status().refreshes.user >= 1, {
       timeoutMs: 10_000,
     });
 
-    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(fixture.emulator.stats()['token.v2.refresh_token']).toBe(1);
     const status = nest.get(TokenService).status();
     expect(status.proactiveRefreshes).toBe(1);
     await nest.get(TokenService).getUserAccessToken(openId);
-    expect(emulator.stats()['token.v2.refresh_token']).toBe(1);
+    expect(fixture.emulator.stats()['token.v2.refresh_token']).toBe(1);
   });
 
   it('should answer a typed lock-wait timeout (503) when another instance holds an expired user token’s refresh lock past lockWaitMs', async () => {
     const nest = await start({ refresh: { proactiveUserRefresh: false, lockWaitMs: 200 } });
-    const openId = emulator.users[0]!.openId;
+    const openId = fixture.emulator.users[0]!.openId;
     await signIn(nest, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
     const record = (await store.getUserToken(SELF_BUILT.appId, openId))!;
@@ -171,7 +161,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     expect(error).toMatchObject({ name: 'FeishuRefreshLockTimeoutError', tokenKind: 'user' });
     expect(error).not.toBeInstanceOf(FeishuApiError);
     expect((toFeishuHttpException(error) as HttpException).getStatus()).toBe(503);
-    expect(calls(emulator, 'token.v2.refresh_token')).toBe(0);
+    expect(calls(fixture.emulator, 'token.v2.refresh_token')).toBe(0);
     // Nothing was lost: the record is still there for the holder to replace.
     expect(await store.getUserToken(SELF_BUILT.appId, openId)).toMatchObject({
       refreshToken: record.refreshToken,
@@ -180,7 +170,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
 
   it('should forget a user on logout', async () => {
     const nest = await start();
-    const openId = emulator.users[0]!.openId;
+    const openId = fixture.emulator.users[0]!.openId;
     await signIn(nest, openId);
 
     await nest.get(TokenService).forgetUser(openId);

@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { FeishuEmulator } from '@feishu-auth/emulator';
 import {
   FeishuOAuthClient,
   FeishuTokenStore,
   TokenService,
   type FeishuUserTokenRecord,
 } from '@feishu-auth/nestjs';
-import { emulatorOptions, REDIRECT_URI, SELF_BUILT, startCoreApp } from './support/core-app.js';
+import { emulatorPerTest } from './support/emulator-per-test.js';
+import { emulatorOptions, REDIRECT_URI, SELF_BUILT } from './support/core-app.js';
 
 const REFRESH = 'oidc.refresh_access_token';
 const EXCHANGE = 'oidc.access_token';
@@ -18,33 +18,21 @@ const APP_TOKEN = 'app_access_token.internal';
  * sends the call once more with a fresh one.
  */
 describe('v1 OIDC user tokens with a dead app token (e2e, emulator)', () => {
-  let emulator: FeishuEmulator;
-  let app: INestApplication | undefined;
-
-  beforeEach(async () => {
-    emulator = await FeishuEmulator.start();
-  });
-
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    await emulator.close();
-  });
+  const fixture = emulatorPerTest();
 
   async function start(): Promise<INestApplication> {
-    ({ app } = await startCoreApp(
-      emulatorOptions(emulator, {
+    return fixture.startApp(
+      emulatorOptions(fixture.emulator, {
         tokenEndpoint: 'v1-oidc',
         refresh: { proactiveUserRefresh: false },
       }),
-    ));
-    return app;
+    );
   }
 
   function issueCode(): string {
-    return emulator.issueAuthorizationCode({
+    return fixture.emulator.issueAuthorizationCode({
       appId: SELF_BUILT.appId,
-      openId: emulator.users[0]!.openId,
+      openId: fixture.emulator.users[0]!.openId,
       scopes: ['offline_access'],
       redirectUri: REDIRECT_URI,
     });
@@ -60,16 +48,16 @@ describe('v1 OIDC user tokens with a dead app token (e2e, emulator)', () => {
 
   it('should refresh a due user with one retry on a fresh app token after Feishu answers 20014', async () => {
     const nest = await start();
-    emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
+    fixture.emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
     const before = await signIn(nest);
-    emulator.setTokenLifetimes({ accessToken: 7200 });
-    emulator.invalidateTenantTokens(SELF_BUILT.appId);
-    emulator.resetStats();
+    fixture.emulator.setTokenLifetimes({ accessToken: 7200 });
+    fixture.emulator.invalidateTenantTokens(SELF_BUILT.appId);
+    fixture.emulator.resetStats();
 
     const token = await nest.get(TokenService).getUserAccessToken(before.openId);
 
-    expect(emulator.stats()[REFRESH]).toBe(2);
-    expect(emulator.stats()[APP_TOKEN]).toBe(1);
+    expect(fixture.emulator.stats()[REFRESH]).toBe(2);
+    expect(fixture.emulator.stats()[APP_TOKEN]).toBe(1);
     const after = await nest
       .get<FeishuTokenStore>(FeishuTokenStore)
       .getUserToken(SELF_BUILT.appId, before.openId);
@@ -80,13 +68,13 @@ describe('v1 OIDC user tokens with a dead app token (e2e, emulator)', () => {
   it('should exchange a code with one retry on a fresh app token after Feishu answers 20014', async () => {
     const nest = await start();
     await signIn(nest);
-    emulator.invalidateTenantTokens(SELF_BUILT.appId);
-    emulator.resetStats();
+    fixture.emulator.invalidateTenantTokens(SELF_BUILT.appId);
+    fixture.emulator.resetStats();
 
     const tokens = await nest.get(FeishuOAuthClient).exchangeCode({ code: issueCode() });
 
     expect(tokens.accessToken).toMatch(/\S/);
-    expect(emulator.stats()[EXCHANGE]).toBe(2);
-    expect(emulator.stats()[APP_TOKEN]).toBe(1);
+    expect(fixture.emulator.stats()[EXCHANGE]).toBe(2);
+    expect(fixture.emulator.stats()[APP_TOKEN]).toBe(1);
   });
 });

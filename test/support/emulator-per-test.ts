@@ -1,10 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator } from '@feishu-auth/emulator';
+import type { FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
+import { startCoreApp } from './core-app.js';
 
 /** The emulator of the running test, and the Nest app the test started (closed after it). */
 export interface EmulatorFixture {
   emulator: FeishuEmulator;
   app?: INestApplication;
+  /** `startCoreApp(options)`, kept in `app` so the fixture closes it after the test. */
+  startApp(options: FeishuAuthModuleOptions): Promise<INestApplication>;
 }
 
 /**
@@ -12,7 +16,12 @@ export interface EmulatorFixture {
  * the app the test put in `fixture.app`.
  */
 export function emulatorPerTest(): EmulatorFixture {
-  const fixture = {} as EmulatorFixture;
+  const fixture = {
+    async startApp(options: FeishuAuthModuleOptions): Promise<INestApplication> {
+      ({ app: fixture.app } = await startCoreApp(options));
+      return fixture.app!;
+    },
+  } as EmulatorFixture;
   beforeEach(async () => {
     fixture.emulator = await FeishuEmulator.start();
   });
