@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { RedisTokenStore } from '@feishu-auth/nestjs';
-import { createTestApp, login, SELF_BUILT } from './support/login-app.js';
+import { SELF_BUILT } from './support/core-app.js';
+import { createTestApp, login } from './support/login-app.js';
 import { RedisServer } from './support/redis-server.js';
 
 const OTHER_APP = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };

@@ -2,15 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator, encryptEvent, signEvent } from '@feishu-auth/emulator';
 import { InMemoryTokenStore } from '@feishu-auth/nestjs';
-import {
-  REDIRECT_URI,
-  SELF_BUILT,
-  approveAtEmulator,
-  callback,
-  createTestApp,
-  startLogin,
-} from './support/login-app.js';
-import { startStoreApp } from './support/core-app.js';
+import { approveAtEmulator, callback, createTestApp, startLogin } from './support/login-app.js';
+import { startStoreApp, REDIRECT_URI, SELF_BUILT } from './support/core-app.js';
 import { HTTP_PLATFORMS } from './support/http-platform.js';
 
 const LOGIN_URL = '/auth/feishu/login';

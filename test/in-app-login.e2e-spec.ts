@@ -27,7 +27,8 @@ import {
   type FeishuAuthModuleOptions,
   type FeishuProfile,
 } from '@feishu-auth/nestjs';
-import { NO_OFFLINE, SELF_BUILT, moduleOptions } from './support/login-app.js';
+import { NO_OFFLINE, SELF_BUILT } from './support/core-app.js';
+import { moduleOptions } from './support/login-app.js';
 import { HTTP_PLATFORMS, createPlatformApp, type HttpPlatform } from './support/http-platform.js';
 import { calls } from './support/emulator-calls.js';
 

@@ -2,9 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { InMemoryTokenStore } from '@feishu-auth/nestjs';
+import { REDIRECT_URI, SELF_BUILT } from './support/core-app.js';
 import {
-  REDIRECT_URI,
-  SELF_BUILT,
   approveAtEmulator,
   callback,
   createTestApp,

@@ -2,11 +2,8 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { InMemoryTokenStore } from '@feishu-auth/nestjs';
+import { NO_OFFLINE, REDIRECT_URI, SELF_BUILT, SESSION_SECRET } from './support/core-app.js';
 import {
-  NO_OFFLINE,
-  REDIRECT_URI,
-  SELF_BUILT,
-  SESSION_SECRET,
   approveAtEmulator,
   callback,
   createTestApp,

@@ -9,7 +9,8 @@ import {
   TokenFingerprintController,
   UNDER_WAIT_FLOOR_MS,
 } from './fixtures/token-fingerprint.controller.js';
-import { createTestApp, login, SELF_BUILT } from './support/login-app.js';
+import { SELF_BUILT } from './support/core-app.js';
+import { createTestApp, login } from './support/login-app.js';
 
 /**
  * docs/stores.md: a logout on one instance is effective on every instance sharing the store from

@@ -8,7 +8,8 @@ import { RedisCluster } from './support/redis-cluster.js';
 import { RedisServer } from './support/redis-server.js';
 import { clusterClient } from './support/store-backends.js';
 import * as fixture from './fixtures/token-fingerprint.controller.js';
-import { createTestApp, login, SELF_BUILT } from './support/login-app.js';
+import { SELF_BUILT } from './support/core-app.js';
+import { createTestApp, login } from './support/login-app.js';
 
 /**
  * docs/stores.md: on Redis a logout on one instance is refused by every instance within 1 s (the

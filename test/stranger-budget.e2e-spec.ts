@@ -18,7 +18,8 @@ import {
   UserAccessToken,
   type FeishuAuthModuleOptions,
 } from '@feishu-auth/nestjs';
-import { SELF_BUILT, moduleOptions } from './support/login-app.js';
+import { SELF_BUILT } from './support/core-app.js';
+import { moduleOptions } from './support/login-app.js';
 import { calls } from './support/emulator-calls.js';
 import { HTTP_PLATFORMS, createPlatformApp, type HttpPlatform } from './support/http-platform.js';
 

@@ -3,15 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import type { FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
-import {
-  REDIRECT_URI,
-  SELF_BUILT,
-  SESSION_SECRET,
-  approveAtEmulator,
-  callback,
-  login,
-  startLogin,
-} from '../support/login-app.js';
+import { REDIRECT_URI, SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
+import { approveAtEmulator, callback, login, startLogin } from '../support/login-app.js';
 import { calls } from '../support/emulator-calls.js';
 import {
   LOGIN_URL,

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator, type EmulatorFault } from '@feishu-auth/emulator';
 import type { FeishuUserTokenRecord } from '@feishu-auth/nestjs';
-import { SELF_BUILT, SESSION_SECRET, login } from '../support/login-app.js';
+import { SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
+import { login } from '../support/login-app.js';
 import type { CookieJar } from '../support/cookie-jar.js';
 import { calls } from '../support/emulator-calls.js';
 import { eventually, sleep } from '../support/polling.js';

@@ -3,7 +3,8 @@ import * as fc from 'fast-check';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { isLocalReturnPath } from '../../libs/feishu-auth/src/guards/feishu-return-to.util.js';
-import { SELF_BUILT, SESSION_SECRET, login, startLogin } from '../support/login-app.js';
+import { SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
+import { login, startLogin } from '../support/login-app.js';
 import type { CookieJar } from '../support/cookie-jar.js';
 import { calls } from '../support/emulator-calls.js';
 import {

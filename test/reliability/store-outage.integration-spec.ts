@@ -3,14 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { RedisTokenStore, TokenService, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
-import {
-  SELF_BUILT,
-  SESSION_SECRET,
-  approveAtEmulator,
-  callback,
-  login,
-  startLogin,
-} from '../support/login-app.js';
+import { SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
+import { approveAtEmulator, callback, login, startLogin } from '../support/login-app.js';
 import type { CookieJar } from '../support/cookie-jar.js';
 import { RedisServer } from '../support/redis-server.js';
 import { calls } from '../support/emulator-calls.js';

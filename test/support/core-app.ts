@@ -8,7 +8,12 @@ export const SELF_BUILT = {
   appId: 'cli_emulator_selfbuilt',
   appSecret: 'emulator-self-built-secret',
 };
+export const NO_OFFLINE = {
+  appId: 'cli_emulator_nooffline',
+  appSecret: 'emulator-nooffline-secret',
+};
 export const STORE_APP = { appId: 'cli_emulator_store', appSecret: 'emulator-store-secret' };
+/** Registered for every default emulator app. */
 export const REDIRECT_URI = 'http://localhost:3000/auth/feishu/callback';
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
 

@@ -17,6 +17,7 @@ import type { Request, Response } from 'express';
 import request from 'supertest';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
 import { CookieJar } from './cookie-jar.js';
+import { emulatorOptions } from './core-app.js';
 import { createPlatformApp, type HttpPlatform } from './http-platform.js';
 import {
   FeishuAuthGuard,
@@ -31,18 +32,6 @@ import {
   type FeishuAuthenticatedRequest,
   type FeishuProfile,
 } from '@feishu-auth/nestjs';
-
-/** Registered for every default emulator app. */
-export const REDIRECT_URI = 'http://localhost:3000/auth/feishu/callback';
-export const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
-export const SELF_BUILT = {
-  appId: 'cli_emulator_selfbuilt',
-  appSecret: 'emulator-self-built-secret',
-};
-export const NO_OFFLINE = {
-  appId: 'cli_emulator_nooffline',
-  appSecret: 'emulator-nooffline-secret',
-};
 
 /** The controllers of DESIGN.md, exactly as a user writes them. */
 @Controller('auth/feishu')
@@ -128,18 +117,12 @@ export interface TestAppOptions {
   controllers?: Type[];
 }
 
+/** {@link emulatorOptions} without retries: a failing Feishu call fails the request at once. */
 export function moduleOptions(
   emulator: FeishuEmulator,
   overrides: Partial<FeishuAuthModuleOptions> = {},
 ): FeishuAuthModuleOptions {
-  return {
-    ...SELF_BUILT,
-    domain: { open: emulator.url, accounts: emulator.url },
-    redirectUri: REDIRECT_URI,
-    session: { secret: SESSION_SECRET },
-    http: { retries: 0, timeoutMs: 5000 },
-    ...overrides,
-  };
+  return emulatorOptions(emulator, { http: { retries: 0, timeoutMs: 5000 }, ...overrides });
 }
 
 /** A Nest app with FeishuAuthModule on the emulator and the DESIGN.md controllers. */
