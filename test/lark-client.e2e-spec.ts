@@ -6,7 +6,6 @@ import {
   FeishuAppTicketUnavailableError,
   FeishuAuthModule,
   type FeishuAuthModuleOptions,
-  FeishuOAuthClient,
   TokenService,
 } from '@feishu-auth/nestjs';
 import {
@@ -17,7 +16,12 @@ import {
   LarkUserTokens,
 } from '@feishu-auth/nestjs/lark';
 import { emulatorPerTest } from './support/emulator-per-test.js';
-import { emulatorOptions, REDIRECT_URI, SELF_BUILT, STORE_APP } from './support/core-app.js';
+import {
+  emulatorOptions,
+  SELF_BUILT,
+  signInWithoutBrowser,
+  STORE_APP,
+} from './support/core-app.js';
 
 const EVENTS_PATH = 'feishu/events';
 
@@ -55,23 +59,6 @@ function primaryCalendar(
   return app
     .get(Directory)
     .client.request({ method: 'GET', url: '/open-apis/calendar/v4/calendars/primary' }, options);
-}
-
-/** Signs a user in without a browser: a code from the emulator, exchanged by the OAuth client. */
-async function signIn(
-  app: INestApplication,
-  emulator: FeishuEmulator,
-  openId: string,
-): Promise<void> {
-  const code = emulator.issueAuthorizationCode({
-    appId: SELF_BUILT.appId,
-    openId,
-    scopes: ['offline_access'],
-    redirectUri: REDIRECT_URI,
-  });
-  const oauth = app.get(FeishuOAuthClient);
-  const tokens = await oauth.exchangeCode({ code });
-  await app.get(TokenService).saveUserTokens(await oauth.getUserInfo(tokens.accessToken), tokens);
 }
 
 describe('FeishuLarkModule: the official SDK on TokenService (e2e, emulator)', () => {
@@ -190,7 +177,7 @@ describe('FeishuLarkModule: the official SDK on TokenService (e2e, emulator)', (
     it('should call a user API with the signed-in user token from LarkUserTokens', async () => {
       const app = await start();
       const user = emulator.users[0]!;
-      await signIn(app, emulator, user.openId);
+      await signInWithoutBrowser(app, emulator, user.openId);
 
       const result = await app
         .get(Directory)
@@ -203,7 +190,7 @@ describe('FeishuLarkModule: the official SDK on TokenService (e2e, emulator)', (
     it('should take the user from a request FeishuAuthGuard let in', async () => {
       const app = await start();
       const user = emulator.users[0]!;
-      await signIn(app, emulator, user.openId);
+      await signInWithoutBrowser(app, emulator, user.openId);
       const request = { feishu: { openId: user.openId } } as Parameters<
         LarkUserTokens['withUser']
       >[0];
@@ -226,7 +213,7 @@ describe('FeishuLarkModule: the official SDK on TokenService (e2e, emulator)', (
     it('should refresh a user token Feishu revoked and retry the user call once', async () => {
       const app = await start({ refresh: { proactiveUserRefresh: false } });
       const user = emulator.users[0]!;
-      await signIn(app, emulator, user.openId);
+      await signInWithoutBrowser(app, emulator, user.openId);
       const options = await app.get(LarkUserTokens).withUser(user.openId);
       emulator.invalidateToken(await app.get(TokenService).getUserAccessToken(user.openId));
 

@@ -1,12 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator, type EmulatorUser } from '@feishu-auth/emulator';
-import {
-  FeishuOAuthClient,
-  InMemoryTokenStore,
-  TokenRefreshScheduler,
-  TokenService,
-} from '@feishu-auth/nestjs';
-import { emulatorOptions, REDIRECT_URI, startCoreApp } from './support/core-app.js';
+import { InMemoryTokenStore, TokenRefreshScheduler, TokenService } from '@feishu-auth/nestjs';
+import { emulatorOptions, signInWithoutBrowser, startCoreApp } from './support/core-app.js';
 
 const APP_A = { appId: 'cli_emulator_selfbuilt', appSecret: 'emulator-self-built-secret' };
 const APP_B = { appId: 'cli_emulator_other', appSecret: 'emulator-other-secret' };
@@ -25,18 +20,9 @@ async function signInDue(
   user: EmulatorUser,
 ): Promise<string> {
   emulator.setTokenLifetimes({ accessToken: DUE_LIFETIME_SECONDS });
-  const code = emulator.issueAuthorizationCode({
-    appId,
-    openId: user.openId,
-    scopes: ['offline_access'],
-    redirectUri: REDIRECT_URI,
-  });
-  const oauth = nest.get(FeishuOAuthClient);
-  const tokens = await oauth.exchangeCode({ code });
-  const profile = await oauth.getUserInfo(tokens.accessToken);
-  await nest.get(TokenService).saveUserTokens(profile, tokens);
+  const record = await signInWithoutBrowser(nest, emulator, user.openId, appId);
   emulator.setTokenLifetimes({ accessToken: 7200 });
-  return profile.openId;
+  return record.openId;
 }
 
 /**

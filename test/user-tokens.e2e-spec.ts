@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import {
   FeishuApiError,
   FeishuClient,
-  FeishuOAuthClient,
   FeishuReauthRequiredError,
   FeishuTokenStore,
   TokenService,
@@ -11,7 +10,7 @@ import {
 } from '@feishu-auth/nestjs';
 import type { HttpException } from '@nestjs/common';
 import { emulatorPerTest } from './support/emulator-per-test.js';
-import { emulatorOptions, REDIRECT_URI, SELF_BUILT } from './support/core-app.js';
+import { emulatorOptions, SELF_BUILT, signInWithoutBrowser } from './support/core-app.js';
 import { eventually } from './support/polling.js';
 import { calls } from './support/emulator-calls.js';
 
@@ -26,24 +25,10 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     );
   }
 
-  /** Signs a user in without a browser: a code from the emulator, exchanged by the OAuth client. */
-  async function signIn(nest: INestApplication, openId: string): Promise<void> {
-    const code = fixture.emulator.issueAuthorizationCode({
-      appId: SELF_BUILT.appId,
-      openId,
-      scopes: ['offline_access'],
-      redirectUri: REDIRECT_URI,
-    });
-    const oauth = nest.get(FeishuOAuthClient);
-    const tokens = await oauth.exchangeCode({ code });
-    const profile = await oauth.getUserInfo(tokens.accessToken);
-    await nest.get(TokenService).saveUserTokens(profile, tokens);
-  }
-
   it('should serve a stored user token without calling Feishu while it is not due', async () => {
     const nest = await start();
     const openId = fixture.emulator.users[0]!.openId;
-    await signIn(nest, openId);
+    await signInWithoutBrowser(nest, fixture.emulator, openId);
 
     const tokens = await Promise.all(
       Array.from({ length: 50 }, () => nest.get(TokenService).getUserAccessToken(openId)),
@@ -57,7 +42,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     const nest = await start();
     const openId = fixture.emulator.users[0]!.openId;
     fixture.emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
-    await signIn(nest, openId);
+    await signInWithoutBrowser(nest, fixture.emulator, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
     const before = await store.getUserToken(SELF_BUILT.appId, openId);
     fixture.emulator.setTokenLifetimes({ accessToken: 7200 });
@@ -85,7 +70,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     const nest = await start();
     const openId = fixture.emulator.users[0]!.openId;
     fixture.emulator.setTokenLifetimes({ accessToken: 60 });
-    await signIn(nest, openId);
+    await signInWithoutBrowser(nest, fixture.emulator, openId);
     fixture.emulator.revokeRefreshTokens(openId);
 
     const failure = nest.get(TokenService).getUserAccessToken(openId);
@@ -106,7 +91,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     const nest = await start({ http: { retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 1 } });
     const openId = fixture.emulator.users[0]!.openId;
     fixture.emulator.setTokenLifetimes({ accessToken: 60 });
-    await signIn(nest, openId);
+    await signInWithoutBrowser(nest, fixture.emulator, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
     const stored = await store.getUserToken(SELF_BUILT.appId, openId);
     fixture.emulator.failNext({ endpoint: 'token.v2.refresh_token', status: 500 });
@@ -126,7 +111,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
     });
     const openId = fixture.emulator.users[0]!.openId;
     fixture.emulator.setTokenLifetimes({ accessToken: 60 });
-    await signIn(nest, openId);
+    await signInWithoutBrowser(nest, fixture.emulator, openId);
     fixture.emulator.setTokenLifetimes({ accessToken: 7200 });
 
     await eventually(() => calls(fixture.emulator, 'token.v2.refresh_token') >= 1, {
@@ -146,7 +131,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
   it('should answer a typed lock-wait timeout (503) when another instance holds an expired user token’s refresh lock past lockWaitMs', async () => {
     const nest = await start({ refresh: { proactiveUserRefresh: false, lockWaitMs: 200 } });
     const openId = fixture.emulator.users[0]!.openId;
-    await signIn(nest, openId);
+    await signInWithoutBrowser(nest, fixture.emulator, openId);
     const store = nest.get<FeishuTokenStore>(FeishuTokenStore);
     const record = (await store.getUserToken(SELF_BUILT.appId, openId))!;
     await store.setUserToken({ ...record, accessTokenExpiresAt: Date.now() - 1 }, 3_600);
@@ -171,7 +156,7 @@ describe('TokenService user tokens (e2e, emulator)', () => {
   it('should forget a user on logout', async () => {
     const nest = await start();
     const openId = fixture.emulator.users[0]!.openId;
-    await signIn(nest, openId);
+    await signInWithoutBrowser(nest, fixture.emulator, openId);
 
     await nest.get(TokenService).forgetUser(openId);
 

@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  FeishuOAuthClient,
-  FeishuTokenStore,
-  TokenService,
-  type FeishuUserTokenRecord,
-} from '@feishu-auth/nestjs';
+import { FeishuOAuthClient, FeishuTokenStore, TokenService } from '@feishu-auth/nestjs';
 import { emulatorPerTest } from './support/emulator-per-test.js';
-import { emulatorOptions, REDIRECT_URI, SELF_BUILT } from './support/core-app.js';
+import {
+  emulatorOptions,
+  REDIRECT_URI,
+  SELF_BUILT,
+  signInWithoutBrowser,
+} from './support/core-app.js';
 
 const REFRESH = 'oidc.refresh_access_token';
 const EXCHANGE = 'oidc.access_token';
@@ -38,18 +38,14 @@ describe('v1 OIDC user tokens with a dead app token (e2e, emulator)', () => {
     });
   }
 
-  async function signIn(nest: INestApplication): Promise<FeishuUserTokenRecord> {
-    const oauth = nest.get(FeishuOAuthClient);
-    const tokens = await oauth.exchangeCode({ code: issueCode() });
-    const profile = await oauth.getUserInfo(tokens.accessToken);
-    const record = await nest.get(TokenService).saveUserTokens(profile, tokens);
-    return record;
-  }
-
   it('should refresh a due user with one retry on a fresh app token after Feishu answers 20014', async () => {
     const nest = await start();
     fixture.emulator.setTokenLifetimes({ accessToken: 60 }); // under the 300 s margin: due at once
-    const before = await signIn(nest);
+    const before = await signInWithoutBrowser(
+      nest,
+      fixture.emulator,
+      fixture.emulator.users[0]!.openId,
+    );
     fixture.emulator.setTokenLifetimes({ accessToken: 7200 });
     fixture.emulator.invalidateTenantTokens(SELF_BUILT.appId);
     fixture.emulator.resetStats();
@@ -67,7 +63,7 @@ describe('v1 OIDC user tokens with a dead app token (e2e, emulator)', () => {
 
   it('should exchange a code with one retry on a fresh app token after Feishu answers 20014', async () => {
     const nest = await start();
-    await signIn(nest);
+    await signInWithoutBrowser(nest, fixture.emulator, fixture.emulator.users[0]!.openId);
     fixture.emulator.invalidateTenantTokens(SELF_BUILT.appId);
     fixture.emulator.resetStats();
 

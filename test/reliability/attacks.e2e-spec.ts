@@ -3,19 +3,19 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import type { FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
-import { REDIRECT_URI, SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
+import { REDIRECT_URI, SELF_BUILT } from '../support/core-app.js';
 import { approveAtEmulator, callback, login, startLogin } from '../support/login-app.js';
 import { calls } from '../support/emulator-calls.js';
 import {
   LOGIN_URL,
-  UnhandledRejections,
   browserGet,
   expectJsonError,
   startReliabilityApp,
+  watchedSuite,
   withoutControlCharacters,
 } from '../support/reliability-app.js';
 import { HTTP_PLATFORMS } from '../support/http-platform.js';
-import { SecretWatch, WatchedTokenStore } from '../support/secret-watch.js';
+import { WatchedTokenStore } from '../support/secret-watch.js';
 
 const CODE_GRANT = 'token.v2.authorization_code';
 
@@ -50,24 +50,13 @@ const OPEN_REDIRECTS = [
 ];
 
 describe.each(HTTP_PLATFORMS)('Attacks and bad input on %s (reliability e2e)', (platform) => {
-  const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
-  const unhandled = new UnhandledRejections();
+  const { watch, unhandled } = watchedSuite();
   let emulator: FeishuEmulator;
   let now: number;
   let store: WatchedTokenStore;
   let app: INestApplication;
   let openId: string;
   const extraApps: INestApplication[] = [];
-
-  beforeAll(() => {
-    unhandled.install();
-    watch.watchConsole();
-  });
-
-  afterAll(() => {
-    watch.stopConsole();
-    unhandled.uninstall();
-  });
 
   beforeEach(async () => {
     now = Date.now();

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeishuEmulator, type EmulatorFault } from '@feishu-auth/emulator';
 import type { FeishuUserTokenRecord } from '@feishu-auth/nestjs';
-import { SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
+import { SELF_BUILT } from '../support/core-app.js';
 import { login } from '../support/login-app.js';
 import type { CookieJar } from '../support/cookie-jar.js';
 import { calls } from '../support/emulator-calls.js';
@@ -10,12 +10,12 @@ import {
   ATTEMPTS,
   LOGIN_URL,
   TIMEOUT_MS,
-  UnhandledRejections,
   browserGet,
   expectJsonError,
   startReliabilityApp,
+  watchedSuite,
 } from '../support/reliability-app.js';
-import { SecretWatch, WatchedTokenStore } from '../support/secret-watch.js';
+import { WatchedTokenStore } from '../support/secret-watch.js';
 
 const REFRESH = 'token.v2.refresh_token';
 const TENANT = 'tenant_access_token.internal';
@@ -49,24 +49,13 @@ const RETRYABLE_REFRESH_FAULTS_BY_ANSWER = RETRYABLE_REFRESH_FAULTS.map(
 );
 
 describe('Feishu faults on the token endpoints (reliability e2e)', () => {
-  const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
-  const unhandled = new UnhandledRejections();
+  const { watch, unhandled } = watchedSuite();
   let emulator: FeishuEmulator;
   let now: number;
   let store: WatchedTokenStore;
   let app: INestApplication;
   let jar: CookieJar;
   let openId: string;
-
-  beforeAll(() => {
-    unhandled.install();
-    watch.watchConsole();
-  });
-
-  afterAll(() => {
-    watch.stopConsole();
-    unhandled.uninstall();
-  });
 
   beforeEach(async () => {
     now = Date.now();

@@ -3,19 +3,18 @@ import * as fc from 'fast-check';
 import request from 'supertest';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { isLocalReturnPath } from '../../libs/feishu-auth/src/guards/feishu-return-to.util.js';
-import { SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
 import { login, startLogin } from '../support/login-app.js';
 import type { CookieJar } from '../support/cookie-jar.js';
 import { calls } from '../support/emulator-calls.js';
 import {
   LOGIN_URL,
-  UnhandledRejections,
   expectJsonError,
   startReliabilityApp,
+  watchedSuite,
   withoutControlCharacters,
 } from '../support/reliability-app.js';
 import { HTTP_PLATFORMS } from '../support/http-platform.js';
-import { SecretWatch, WatchedTokenStore } from '../support/secret-watch.js';
+import { WatchedTokenStore } from '../support/secret-watch.js';
 
 const RUNS = 60;
 const CALLBACK_REASONS = [
@@ -54,16 +53,13 @@ const callbackQuery = fc.array(
 describe.each(HTTP_PLATFORMS)(
   'Callback and cookie parsers on %s, property-based (reliability e2e)',
   (platform) => {
-    const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
-    const unhandled = new UnhandledRejections();
+    const { watch, unhandled } = watchedSuite();
     let emulator: FeishuEmulator;
     let app: INestApplication;
     let store: WatchedTokenStore;
     let jar: CookieJar;
 
     beforeAll(async () => {
-      unhandled.install();
-      watch.watchConsole();
       emulator = await FeishuEmulator.start({ port: 0 });
       store = new WatchedTokenStore(watch, Date.now);
       app = await startReliabilityApp(emulator, watch, { store }, platform);
@@ -74,8 +70,6 @@ describe.each(HTTP_PLATFORMS)(
     afterAll(async () => {
       await app.close();
       await emulator.close();
-      watch.stopConsole();
-      unhandled.uninstall();
     });
 
     afterEach(async () => {

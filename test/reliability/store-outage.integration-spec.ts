@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { FeishuEmulator } from '@feishu-auth/emulator';
 import { RedisTokenStore, TokenService, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
-import { SELF_BUILT, SESSION_SECRET } from '../support/core-app.js';
+import { SELF_BUILT } from '../support/core-app.js';
 import { approveAtEmulator, callback, login, startLogin } from '../support/login-app.js';
 import type { CookieJar } from '../support/cookie-jar.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -11,12 +11,11 @@ import { calls } from '../support/emulator-calls.js';
 import { eventually, sleep } from '../support/polling.js';
 import {
   LOGIN_URL,
-  UnhandledRejections,
   browserGet,
   expectJsonError,
   startReliabilityApp,
+  watchedSuite,
 } from '../support/reliability-app.js';
-import { SecretWatch } from '../support/secret-watch.js';
 
 const REFRESH = 'token.v2.refresh_token';
 const COMMAND_TIMEOUT_MS = 300;
@@ -32,8 +31,7 @@ const WAIT_TOKEN_LIFETIME_SECONDS = 30;
 const REDIS_BACK = { timeoutMs: 10_000, intervalMs: 100 };
 
 describe('Token store (Redis) failing during login, refresh and guarded requests (reliability)', () => {
-  const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
-  const unhandled = new UnhandledRejections();
+  const { watch, unhandled } = watchedSuite();
   let redis: RedisServer;
   let admin: Redis;
   let emulator: FeishuEmulator;
@@ -43,8 +41,6 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
   let prefix = 0;
 
   beforeAll(async () => {
-    unhandled.install();
-    watch.watchConsole();
     redis = await RedisServer.start();
     admin = new Redis(redis.url);
   });
@@ -52,8 +48,6 @@ describe('Token store (Redis) failing during login, refresh and guarded requests
   afterAll(async () => {
     admin.disconnect();
     await redis.stop();
-    watch.stopConsole();
-    unhandled.uninstall();
   });
 
   beforeEach(async () => {

@@ -1,6 +1,12 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
-import { FeishuAuthModule, type FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
+import {
+  FeishuAuthModule,
+  FeishuOAuthClient,
+  TokenService,
+  type FeishuAuthModuleOptions,
+  type FeishuUserTokenRecord,
+} from '@feishu-auth/nestjs';
 import type { FeishuEmulator } from '@feishu-auth/emulator';
 import { createPlatformApp, type HttpPlatform } from './http-platform.js';
 
@@ -80,3 +86,25 @@ export async function startStoreApp(
 }
 
 export const STORE_EVENTS_PATH = 'feishu/events';
+
+/**
+ * Signs `openId` in on `app` without a browser: a code from the emulator (with offline_access),
+ * exchanged by the app's OAuth client, the tokens saved by its TokenService.
+ */
+export async function signInWithoutBrowser(
+  app: INestApplication,
+  emulator: FeishuEmulator,
+  openId: string,
+  appId = SELF_BUILT.appId,
+): Promise<FeishuUserTokenRecord> {
+  const code = emulator.issueAuthorizationCode({
+    appId,
+    openId,
+    scopes: ['offline_access'],
+    redirectUri: REDIRECT_URI,
+  });
+  const oauth = app.get(FeishuOAuthClient);
+  const tokens = await oauth.exchangeCode({ code });
+  const profile = await oauth.getUserInfo(tokens.accessToken);
+  return app.get(TokenService).saveUserTokens(profile, tokens);
+}

@@ -5,7 +5,8 @@ import type { FeishuAuthModuleOptions } from '@feishu-auth/nestjs';
 import { createTestApp } from './login-app.js';
 import type { CookieJar } from './cookie-jar.js';
 import type { HttpPlatform } from './http-platform.js';
-import type { SecretWatch } from './secret-watch.js';
+import { SELF_BUILT, SESSION_SECRET } from './core-app.js';
+import { SecretWatch } from './secret-watch.js';
 
 export const LOGIN_URL = '/auth/feishu/login';
 /** Retries after the first attempt in the fault tests: every failing call is made exactly 3 times. */
@@ -78,4 +79,22 @@ export function withoutControlCharacters(text: string, replacement = ''): string
       return code === 9 || (code >= 32 && code !== 127) ? char : replacement;
     })
     .join('');
+}
+
+/**
+ * The secret watch (console included) and the unhandled-rejection collector of a reliability
+ * suite, on from before its first test to after its last.
+ */
+export function watchedSuite(): { watch: SecretWatch; unhandled: UnhandledRejections } {
+  const watch = new SecretWatch(SELF_BUILT.appSecret, SESSION_SECRET);
+  const unhandled = new UnhandledRejections();
+  beforeAll(() => {
+    unhandled.install();
+    watch.watchConsole();
+  });
+  afterAll(() => {
+    watch.stopConsole();
+    unhandled.uninstall();
+  });
+  return { watch, unhandled };
 }
