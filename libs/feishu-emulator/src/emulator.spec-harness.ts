@@ -110,6 +110,35 @@ export const tenantToken = async (emulator: FeishuEmulator, app: ClientApp = SEL
     ).body.tenant_access_token,
   );
 
+/** A signed-in user of the self-built app: the v2 answer to a code issued for `openId`. */
+export async function userTokens(
+  emulator: FeishuEmulator,
+  openId: string,
+  scopes?: string[],
+): Promise<Json> {
+  const code = emulator.issueAuthorizationCode({ appId: APP, openId, scopes });
+  return (await exchangeCode(emulator, code)).body;
+}
+
+/** Calls an OpenAPI route with a Bearer token and a JSON body (a string body goes as it is). */
+export async function callApi(
+  emulator: FeishuEmulator,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<JsonAnswer> {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: {
+      ...(token === undefined ? {} : bearer(token)),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+    },
+    body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Json };
+}
+
 /** `GET /authorize` with the usual client_id, response_type and redirect_uri; not followed. */
 export async function authorize(
   emulator: FeishuEmulator,

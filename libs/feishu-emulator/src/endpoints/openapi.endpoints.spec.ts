@@ -1,54 +1,28 @@
 import { FeishuEmulator } from '../emulator.js';
+import {
+  callApi,
+  type ClientApp,
+  emulatorPerTest,
+  type Json,
+  OTHER,
+  SELF_BUILT,
+  tenantToken as tenantTokenOf,
+  userTokens,
+} from '../emulator.spec-harness.js';
 
-type Json = Record<string, unknown>;
-
-const SELF_BUILT = { appId: 'cli_emulator_selfbuilt', secret: 'emulator-self-built-secret' };
-const OTHER = { appId: 'cli_emulator_other', secret: 'emulator-other-secret' };
 const MESSAGES = '/open-apis/im/v1/messages';
 const text = (value: string) => JSON.stringify({ text: value });
 
 describe('tenant query, contact user and im messages', () => {
-  let emulator: FeishuEmulator;
-  let now: number;
+  const t = emulatorPerTest();
 
-  const call = async (method: string, path: string, token?: string, body?: Json) => {
-    const response = await fetch(`${emulator.url}${path}`, {
-      method,
-      headers: {
-        ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const tenantToken = async (app = SELF_BUILT) =>
-    String(
-      (
-        await call('POST', '/open-apis/auth/v3/tenant_access_token/internal', undefined, {
-          app_id: app.appId,
-          app_secret: app.secret,
-        })
-      ).body.tenant_access_token,
-    );
-  const userToken = async (openId: string) => {
-    const code = emulator.issueAuthorizationCode({ appId: SELF_BUILT.appId, openId });
-    const { body } = await call('POST', '/open-apis/authen/v2/oauth/token', undefined, {
-      grant_type: 'authorization_code',
-      client_id: SELF_BUILT.appId,
-      client_secret: SELF_BUILT.secret,
-      code,
-    });
-    return String(body.access_token);
-  };
+  const call = (method: string, path: string, token?: string, body?: Json) =>
+    callApi(t.emulator, method, path, token, body);
+  const tenantToken = (app: ClientApp = SELF_BUILT) => tenantTokenOf(t.emulator, app);
+  const userToken = async (openId: string) =>
+    String((await userTokens(t.emulator, openId)).access_token);
   const send = (token: string, query: string, body: Json) =>
     call('POST', `${MESSAGES}${query}`, token, body);
-
-  beforeEach(async () => {
-    now = Date.UTC(2026, 0, 1);
-    emulator = await FeishuEmulator.start({ clock: () => now });
-  });
-  afterEach(() => emulator.close());
 
   describe('GET /open-apis/tenant/v2/tenant/query', () => {
     it("should answer the tenant token's company", async () => {
@@ -68,12 +42,12 @@ describe('tenant query, contact user and im messages', () => {
           },
         },
       });
-      expect(emulator.stats()['openapi.tenant.query']).toBe(1);
+      expect(t.emulator.stats()['openapi.tenant.query']).toBe(1);
     });
 
     it('should answer the tenants option, and defaults named by the key for an unlisted tenant', async () => {
-      await emulator.close();
-      emulator = await FeishuEmulator.start({
+      await t.emulator.close();
+      t.emulator = await FeishuEmulator.start({
         tenants: [{ tenantKey: 'tenant_emulator_1', name: 'ACME', displayId: 'F42' }],
         apps: [
           { appId: 'cli_a', tenantKeys: ['tenant_emulator_1'] },
@@ -97,7 +71,7 @@ describe('tenant query, contact user and im messages', () => {
     });
 
     it('should add the domain only for an app with tenant:tenant.domain:read', async () => {
-      emulator.addApp({ appId: 'cli_domain', scopes: ['tenant:tenant.domain:read'] });
+      t.emulator.addApp({ appId: 'cli_domain', scopes: ['tenant:tenant.domain:read'] });
       const token = await tenantToken({ appId: 'cli_domain', secret: 'cli_domain-secret' });
       const { body } = await call('GET', '/open-apis/tenant/v2/tenant/query', token);
       expect(body).toMatchObject({ data: { tenant: { domain: 'emulator-one.feishu.cn' } } });
@@ -107,18 +81,18 @@ describe('tenant query, contact user and im messages', () => {
       const path = '/open-apis/tenant/v2/tenant/query';
       const tat = await tenantToken();
       expect(await call('GET', path)).toMatchObject({ status: 400, body: { code: 99991661 } });
-      expect(await call('GET', path, await userToken(emulator.users[0].openId))).toMatchObject({
+      expect(await call('GET', path, await userToken(t.emulator.users[0].openId))).toMatchObject({
         status: 400,
         body: { code: 99991668, msg: 'user access token not support' },
       });
-      now += 7200_000;
+      t.now += 7200_000;
       expect(await call('GET', path, tat)).toMatchObject({ status: 400, body: { code: 99991663 } });
     });
   });
 
   describe('GET /open-apis/contact/v3/users/:user_id', () => {
     it('should find a user by open_id, union_id or user_id with a tenant or a user token', async () => {
-      const [user, second] = emulator.users;
+      const [user, second] = t.emulator.users;
       const tat = await tenantToken();
       const uat = await userToken(second.openId);
       for (const [type, id] of [
@@ -142,8 +116,8 @@ describe('tenant query, contact user and im messages', () => {
 
     it('should answer 99992402 for an unknown user_id_type and 41050 for a user of another tenant', async () => {
       const tat = await tenantToken();
-      const [user] = emulator.users;
-      const other = emulator.users.find((candidate) => candidate.tenantKey !== user.tenantKey)!;
+      const [user] = t.emulator.users;
+      const other = t.emulator.users.find((candidate) => candidate.tenantKey !== user.tenantKey)!;
       expect(
         await call('GET', `/open-apis/contact/v3/users/${user.email}?user_id_type=email`, tat),
       ).toMatchObject({
@@ -163,7 +137,7 @@ describe('tenant query, contact user and im messages', () => {
 
   describe('POST /open-apis/im/v1/messages', () => {
     it('should send a text message as the bot, answer it and keep it', async () => {
-      const [user] = emulator.users;
+      const [user] = t.emulator.users;
       const { status, body } = await send(await tenantToken(), '?receive_id_type=open_id', {
         receive_id: user.openId,
         msg_type: 'text',
@@ -176,8 +150,8 @@ describe('tenant query, contact user and im messages', () => {
         data: {
           message_id: expect.stringMatching(/^om_[0-9a-f]{32}$/),
           msg_type: 'text',
-          create_time: String(now),
-          update_time: String(now),
+          create_time: String(t.now),
+          update_time: String(t.now),
           deleted: false,
           updated: false,
           chat_id: expect.stringMatching(/^oc_[0-9a-f]{32}$/),
@@ -191,7 +165,7 @@ describe('tenant query, contact user and im messages', () => {
         },
       });
       const data = body.data as Json;
-      expect(emulator.sentMessages()).toEqual([
+      expect(t.emulator.sentMessages()).toEqual([
         {
           messageId: data.message_id,
           appId: SELF_BUILT.appId,
@@ -204,14 +178,14 @@ describe('tenant query, contact user and im messages', () => {
           content: text('hello'),
           sender: { type: 'app', id: SELF_BUILT.appId },
           uuid: undefined,
-          createdAt: now,
+          createdAt: t.now,
         },
       ]);
-      expect(emulator.stats()['openapi.im.message.create']).toBe(1);
+      expect(t.emulator.stats()['openapi.im.message.create']).toBe(1);
     });
 
     it('should send as the user with a user token, to a user named by union_id, user_id or email', async () => {
-      const [user, second] = emulator.users;
+      const [user, second] = t.emulator.users;
       const uat = await userToken(user.openId);
       for (const [type, id] of [
         ['union_id', second.unionId],
@@ -228,14 +202,14 @@ describe('tenant query, contact user and im messages', () => {
           data: { sender: { id: user.openId, sender_type: 'user' } },
         });
       }
-      const sent = emulator.sentMessages();
+      const sent = t.emulator.sentMessages();
       expect(sent.map((message) => message.receiverOpenId)).toEqual(Array(3).fill(second.openId));
       expect(new Set(sent.map((message) => message.chatId)).size).toBe(1);
     });
 
     it('should answer 99992402 without receive_id_type or a required field', async () => {
       const tat = await tenantToken();
-      const body = { receive_id: emulator.users[0].openId, msg_type: 'text', content: text('x') };
+      const body = { receive_id: t.emulator.users[0].openId, msg_type: 'text', content: text('x') };
       for (const [query, payload, field] of [
         ['', body, 'receive_id_type'],
         ['?receive_id_type=phone', body, 'receive_id_type'],
@@ -250,14 +224,14 @@ describe('tenant query, contact user and im messages', () => {
           },
         });
       }
-      expect(emulator.sentMessages()).toEqual([]);
+      expect(t.emulator.sentMessages()).toEqual([]);
     });
 
     it('should answer 230001 for text content that is not {"text": "…"} JSON, and send nothing', async () => {
       const tat = await tenantToken();
       for (const content of ['hello', '{"title":"x"}', '{"text":""}']) {
         const { status, body } = await send(tat, '?receive_id_type=open_id', {
-          receive_id: emulator.users[0].openId,
+          receive_id: t.emulator.users[0].openId,
           msg_type: 'text',
           content,
         });
@@ -267,20 +241,20 @@ describe('tenant query, contact user and im messages', () => {
           msg: expect.stringMatching(/^Your request contains an invalid request parameter, ext=/),
         });
       }
-      expect(emulator.sentMessages()).toEqual([]);
+      expect(t.emulator.sentMessages()).toEqual([]);
     });
 
     it("should refuse another app's open_id (99992361), an unknown id (230001) and a resigned user (230013)", async () => {
       const tat = await tenantToken();
-      const [user] = emulator.users;
-      const resigned = emulator.users.find((candidate) => candidate.status === 'resigned')!;
+      const [user] = t.emulator.users;
+      const resigned = t.emulator.users.find((candidate) => candidate.status === 'resigned')!;
       const to = (receiveId: string) =>
         send(tat, '?receive_id_type=open_id', {
           receive_id: receiveId,
           msg_type: 'text',
           content: text('x'),
         });
-      expect(await to(emulator.openIdFor(OTHER.appId, user))).toMatchObject({
+      expect(await to(t.emulator.openIdFor(OTHER.appId, user))).toMatchObject({
         status: 400,
         body: { code: 99992361, msg: 'open_id cross app' },
       });
@@ -303,10 +277,10 @@ describe('tenant query, contact user and im messages', () => {
       const again = await send(tat, '?receive_id_type=chat_id', message);
       expect(first.body).toMatchObject({ code: 0, data: { chat_id: 'oc_team' } });
       expect((again.body.data as Json).message_id).toBe((first.body.data as Json).message_id);
-      expect(emulator.sentMessages()).toHaveLength(1);
-      now += 3600_000;
+      expect(t.emulator.sentMessages()).toHaveLength(1);
+      t.now += 3600_000;
       await send(tat, '?receive_id_type=chat_id', message);
-      expect(emulator.sentMessages()).toHaveLength(2);
+      expect(t.emulator.sentMessages()).toHaveLength(2);
     });
 
     it('should list and clear sent messages through the control API', async () => {

@@ -1,59 +1,31 @@
 import { jest } from '@jest/globals';
-import { FeishuEmulator } from '../emulator.js';
+import {
+  callApi,
+  emulatorPerTest,
+  postJson,
+  refreshGrant,
+  SELF_BUILT,
+  tenantToken as tenantTokenOf,
+  TOKEN_V2_PATH,
+  userTokens,
+} from '../emulator.spec-harness.js';
 import { EmulatorApiError } from './openapi-call.js';
 
-type Json = Record<string, unknown>;
-
-const SELF_BUILT = { appId: 'cli_emulator_selfbuilt', secret: 'emulator-self-built-secret' };
 const TASKS = '/open-apis/task/v2/tasks';
 
 describe('FeishuEmulator.route', () => {
-  let emulator: FeishuEmulator;
-  let now: number;
+  const t = emulatorPerTest();
 
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(`${emulator.url}${path}`, {
-      method,
-      headers: {
-        ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
-        'Content-Type': 'application/json',
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const tenantToken = async () =>
-    String(
-      (
-        await call('POST', '/open-apis/auth/v3/tenant_access_token/internal', undefined, {
-          app_id: SELF_BUILT.appId,
-          app_secret: SELF_BUILT.secret,
-        })
-      ).body.tenant_access_token,
-    );
+  const call = (method: string, path: string, token?: string, body?: unknown) =>
+    callApi(t.emulator, method, path, token, body);
+  const tenantToken = () => tenantTokenOf(t.emulator);
   const userToken = async (openId: string) => {
-    const code = emulator.issueAuthorizationCode({
-      appId: SELF_BUILT.appId,
-      openId,
-      scopes: ['offline_access'],
-    });
-    const { body } = await call('POST', '/open-apis/authen/v2/oauth/token', undefined, {
-      grant_type: 'authorization_code',
-      client_id: SELF_BUILT.appId,
-      client_secret: SELF_BUILT.secret,
-      code,
-    });
+    const body = await userTokens(t.emulator, openId, ['offline_access']);
     return { access: String(body.access_token), refresh: String(body.refresh_token) };
   };
 
-  beforeEach(async () => {
-    now = Date.UTC(2026, 0, 1);
-    emulator = await FeishuEmulator.start({ clock: () => now });
-  });
-  afterEach(() => emulator.close());
-
   it('should hand the handler the authenticated app, tenant, body, params and query, and log the call', async () => {
-    const tasks = emulator.route('POST', `${TASKS}/:task_guid/comments`, (request) => ({
+    const tasks = t.emulator.route('POST', `${TASKS}/:task_guid/comments`, (request) => ({
       comment: { id: 'c1', task: request.params.task_guid, by: request.app.appId },
     }));
     const tat = await tenantToken();
@@ -76,23 +48,23 @@ describe('FeishuEmulator.route', () => {
         query: { user_id_type: 'open_id' },
         body: { content: 'hi' },
         tokenType: 'tenant',
-        app: emulator.apps.find((app) => app.appId === SELF_BUILT.appId),
+        app: t.emulator.apps.find((app) => app.appId === SELF_BUILT.appId),
         tenantKey: 'tenant_emulator_1',
         user: undefined,
         openId: undefined,
         scopes: [],
-        at: now,
+        at: t.now,
       },
     ]);
-    expect(emulator.stats()[`route.POST ${TASKS}/:task_guid/comments`]).toBe(1);
+    expect(t.emulator.stats()[`route.POST ${TASKS}/:task_guid/comments`]).toBe(1);
   });
 
   it('should give a user-token handler the user and its open_id in the app', async () => {
-    const route = emulator.route('GET', '/open-apis/task/v2/tasks', (request) => ({
+    const route = t.emulator.route('GET', '/open-apis/task/v2/tasks', (request) => ({
       items: [],
       owner: request.openId,
     }));
-    const [user] = emulator.users;
+    const [user] = t.emulator.users;
     const { body } = await call('GET', TASKS, (await userToken(user.openId)).access);
     expect(body).toEqual({ code: 0, msg: 'success', data: { items: [], owner: user.openId } });
     expect(route.calls[0]).toMatchObject({ tokenType: 'user', user, openId: user.openId });
@@ -100,15 +72,15 @@ describe('FeishuEmulator.route', () => {
 
   it('should apply the token rules before the handler runs, and keep refused calls out of the log', async () => {
     const handler = jest.fn(() => ({}));
-    const route = emulator.route('GET', TASKS, handler, { tokens: ['user'] });
-    const [user] = emulator.users;
+    const route = t.emulator.route('GET', TASKS, handler, { tokens: ['user'] });
+    const [user] = t.emulator.users;
     const tokens = await userToken(user.openId);
     expect(await call('GET', TASKS)).toMatchObject({ status: 400, body: { code: 99991661 } });
     expect(await call('GET', TASKS, await tenantToken())).toMatchObject({
       status: 400,
       body: { code: 99991663 },
     });
-    emulator.expireUserTokens(user.openId);
+    t.emulator.expireUserTokens(user.openId);
     expect(await call('GET', TASKS, tokens.access)).toMatchObject({
       status: 400,
       body: { code: 99991677 },
@@ -118,7 +90,7 @@ describe('FeishuEmulator.route', () => {
   });
 
   it('should answer an EmulatorApiError as a Feishu error, with the log id', async () => {
-    emulator.route('POST', TASKS, () => {
+    t.emulator.route('POST', TASKS, () => {
       throw new EmulatorApiError(1470400, 'task not found', 404);
     });
     const { status, body } = await call('POST', TASKS, await tenantToken(), {});
@@ -131,7 +103,7 @@ describe('FeishuEmulator.route', () => {
   });
 
   it('should answer a handler that throws anything else with HTTP 500, and keep serving', async () => {
-    emulator.route('GET', TASKS, () => {
+    t.emulator.route('GET', TASKS, () => {
       throw new Error('bug in the test handler');
     });
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -144,7 +116,7 @@ describe('FeishuEmulator.route', () => {
 
   it('should replace a built-in route while registered, and restore it on remove', async () => {
     const tat = await tenantToken();
-    const route = emulator.route('GET', '/open-apis/tenant/v2/tenant/query', () => ({
+    const route = t.emulator.route('GET', '/open-apis/tenant/v2/tenant/query', () => ({
       tenant: { name: 'Replaced' },
     }));
     expect((await call('GET', '/open-apis/tenant/v2/tenant/query', tat)).body.data).toEqual({
@@ -158,7 +130,7 @@ describe('FeishuEmulator.route', () => {
   });
 
   it('should refuse a malformed JSON body with 9499 before the handler runs', async () => {
-    const route = emulator.route('POST', TASKS, () => ({}));
+    const route = t.emulator.route('POST', TASKS, () => ({}));
     expect(await call('POST', TASKS, await tenantToken(), '{"summary":')).toMatchObject({
       status: 400,
       body: { code: 9499 },
@@ -175,84 +147,52 @@ describe('FeishuEmulator.route', () => {
       'pattern must be an /open-apis/… path, got /open-apis/tasks?x=1',
     ],
   ])('should refuse to register %s %s', (method, pattern, message) => {
-    expect(() => emulator.route(method as 'GET', pattern, () => ({}))).toThrow(message);
+    expect(() => t.emulator.route(method as 'GET', pattern, () => ({}))).toThrow(message);
   });
 
   it('should refuse an empty or unknown token list', () => {
-    expect(() => emulator.route('GET', TASKS, () => ({}), { tokens: [] })).toThrow(
+    expect(() => t.emulator.route('GET', TASKS, () => ({}), { tokens: [] })).toThrow(
       'tokens must name at least one of tenant, user',
     );
   });
 });
 
 describe('FeishuEmulator user token controls', () => {
-  let emulator: FeishuEmulator;
+  const t = emulatorPerTest();
 
-  beforeEach(async () => {
-    emulator = await FeishuEmulator.start();
-  });
-  afterEach(() => emulator.close());
-
-  const exchange = async (body: Json) => {
-    const response = await fetch(`${emulator.url}/open-apis/authen/v2/oauth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        client_id: SELF_BUILT.appId,
-        client_secret: SELF_BUILT.secret,
-        ...body,
-      }),
-    });
-    return (await response.json()) as Json;
-  };
-  const userInfo = async (token: unknown) => {
-    const response = await fetch(`${emulator.url}/open-apis/authen/v1/user_info`, {
-      headers: { Authorization: `Bearer ${String(token)}` },
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const signIn = (openId: string) =>
-    exchange({
-      grant_type: 'authorization_code',
-      code: emulator.issueAuthorizationCode({
-        appId: SELF_BUILT.appId,
-        openId,
-        scopes: ['offline_access'],
-      }),
-    });
+  const userInfo = async (token: unknown) =>
+    callApi(t.emulator, 'GET', '/open-apis/authen/v1/user_info', String(token));
+  const signIn = (openId: string) => userTokens(t.emulator, openId, ['offline_access']);
+  const refresh = async (refreshToken: unknown) =>
+    (await postJson(t.emulator.url, TOKEN_V2_PATH, refreshGrant(refreshToken))).body;
 
   it('should expire the access token (99991677) and leave the refresh token working', async () => {
-    const [user] = emulator.users;
+    const [user] = t.emulator.users;
     const tokens = await signIn(user.openId);
-    expect(emulator.expireUserTokens(user.openId)).toBe(1);
+    expect(t.emulator.expireUserTokens(user.openId)).toBe(1);
     expect(await userInfo(tokens.access_token)).toMatchObject({
       status: 400,
       body: { code: 99991677 },
     });
-    const refreshed = await exchange({
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token,
-    });
+    const refreshed = await refresh(tokens.refresh_token);
     expect((await userInfo(refreshed.access_token)).body.code).toBe(0);
   });
 
   it('should revoke access (99991668) and refresh tokens (20064) of that user only', async () => {
-    const [user, second] = emulator.users;
+    const [user, second] = t.emulator.users;
     const tokens = await signIn(user.openId);
     const other = await signIn(second.openId);
-    expect(emulator.revokeUserTokens(user.openId)).toBe(1);
+    expect(t.emulator.revokeUserTokens(user.openId)).toBe(1);
     expect(await userInfo(tokens.access_token)).toMatchObject({
       status: 400,
       body: { code: 99991668 },
     });
-    expect(
-      (await exchange({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).code,
-    ).toBe(20064);
+    expect((await refresh(tokens.refresh_token)).code).toBe(20064);
     expect((await userInfo(other.access_token)).body.code).toBe(0);
   });
 
   it('should throw for an unknown user', () => {
-    expect(() => emulator.expireUserTokens('ou_nobody')).toThrow('unknown user: ou_nobody');
-    expect(() => emulator.revokeUserTokens('ou_nobody')).toThrow('unknown user: ou_nobody');
+    expect(() => t.emulator.expireUserTokens('ou_nobody')).toThrow('unknown user: ou_nobody');
+    expect(() => t.emulator.revokeUserTokens('ou_nobody')).toThrow('unknown user: ou_nobody');
   });
 });
