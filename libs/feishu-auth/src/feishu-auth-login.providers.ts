@@ -8,7 +8,11 @@ import { FeishuSessionService } from './session/feishu-session.service.js';
 import { FeishuSignInService } from './session/feishu-sign-in.service.js';
 import { FeishuStrategy } from './strategies/feishu.strategy.js';
 
-/** Login, session and guard providers of `FeishuAuthModule`, beside the core ones. */
+/**
+ * Login, session and guard providers of `FeishuAuthModule`, beside the core ones. All of them are
+ * exported: the guards are created in the consumer's modules by `@UseGuards()`, which inject the
+ * services there.
+ */
 export const FEISHU_AUTH_LOGIN_PROVIDERS: Provider[] = [
   FeishuStrategy,
   FeishuSessionService,
@@ -20,14 +24,4 @@ export const FEISHU_AUTH_LOGIN_PROVIDERS: Provider[] = [
   FeishuAuthGuard,
 ];
 
-/** Injectable in the consumer's modules: the guards are created there by `@UseGuards()`. */
-export const FEISHU_AUTH_LOGIN_EXPORTS = [
-  FeishuStrategy,
-  FeishuSessionService,
-  FeishuSignInService,
-  FeishuStrangerBudget,
-  FeishuBearerAuthenticator,
-  FeishuLoginGuard,
-  FeishuCodeGuard,
-  FeishuAuthGuard,
-];
+export const FEISHU_AUTH_LOGIN_EXPORTS = FEISHU_AUTH_LOGIN_PROVIDERS;

@@ -3,32 +3,15 @@ import { refillBucket, refundToken, takeToken, type TokenBucket } from './token-
 const LIMITS = { burst: 3, perMinute: 60 }; // one token a second
 
 describe('refillBucket', () => {
+  /** A bucket holding `tokens` as of `updatedAt`. */
+  const at = (tokens: number, updatedAt: number): TokenBucket => ({ tokens, updatedAt });
+
   it.each<[string, TokenBucket | undefined, number, TokenBucket]>([
-    ['starts a new client full', undefined, 5_000, { tokens: 3, updatedAt: 5_000 }],
-    [
-      'adds one token a second',
-      { tokens: 0, updatedAt: 0 },
-      1_000,
-      { tokens: 1, updatedAt: 1_000 },
-    ],
-    [
-      'adds a fraction between whole seconds',
-      { tokens: 0, updatedAt: 0 },
-      500,
-      { tokens: 0.5, updatedAt: 500 },
-    ],
-    [
-      'never goes above burst',
-      { tokens: 2, updatedAt: 0 },
-      60_000,
-      { tokens: 3, updatedAt: 60_000 },
-    ],
-    [
-      'ignores a clock that went back',
-      { tokens: 1, updatedAt: 2_000 },
-      1_000,
-      { tokens: 1, updatedAt: 2_000 },
-    ],
+    ['starts a new client full', undefined, 5_000, at(3, 5_000)],
+    ['adds one token a second', at(0, 0), 1_000, at(1, 1_000)],
+    ['adds a fraction between whole seconds', at(0, 0), 500, at(0.5, 500)],
+    ['never goes above burst', at(2, 0), 60_000, at(3, 60_000)],
+    ['ignores a clock that went back', at(1, 2_000), 1_000, at(1, 2_000)],
   ])('%s', (_name, bucket, now, expected) => {
     expect(refillBucket(bucket, LIMITS, now)).toEqual(expected);
   });
