@@ -26,7 +26,10 @@ function readLayers(page: string): Layer[] {
     .split('\n')
     .filter((line) => /^\| \d+\. /.test(line))
     .map((line) => {
-      const [name, , paths] = line.split('|').slice(1, 4).map((cell) => cell.trim());
+      const [name, , paths] = line
+        .split('|')
+        .slice(1, 4)
+        .map((cell) => cell.trim());
       return {
         name: name.replace(/^\d+\. /, ''),
         paths: [...paths.matchAll(/`([^`]+)`/g)].map((match) => match[1]),
@@ -47,11 +50,7 @@ function layerOf(file: string, layers: readonly Layer[]): number | undefined {
 }
 
 /** A file may import from its own layer and the layers below it, never from one above. */
-function importViolation(
-  from: string,
-  to: string,
-  layers: readonly Layer[],
-): string | undefined {
+function importViolation(from: string, to: string, layers: readonly Layer[]): string | undefined {
   const fromLayer = layerOf(from, layers);
   const toLayer = layerOf(to, layers);
   if (fromLayer === undefined || toLayer === undefined) return undefined;
@@ -86,6 +85,7 @@ describe('docs/architecture.md layers', () => {
       'Composition',
       'HTTP edge',
       'Session and sign-in',
+      'HTTP adapter',
       'Token service',
       'Refresher and policy',
       'Clients',
@@ -100,6 +100,8 @@ describe('docs/architecture.md layers', () => {
     ['oauth/feishu-oauth.client.ts', 'services/token.service.ts', true],
     ['utils/backoff.util.ts', 'storage/due-index.ts', true],
     ['guards/feishu-auth.guard.ts', 'session/feishu-session.service.ts', false],
+    ['http/feishu-http.adapter.ts', 'session/feishu-session.service.ts', true],
+    ['session/feishu-session.service.ts', 'http/feishu-http.adapter.ts', false],
     ['services/token.service.ts', 'storage/redis-token.store.ts', false],
     ['index.ts', 'guards/feishu-auth.guard.ts', false],
   ])('judges an import from %s of %s as a violation: %s', (from, to, refused) => {
@@ -113,9 +115,7 @@ describe('docs/architecture.md layers', () => {
   it('names only paths that exist', () => {
     const named = layers.flatMap((layer) => layer.paths);
     const missing = named.filter((path) =>
-      path.endsWith('/')
-        ? !files.some((file) => file.startsWith(path))
-        : !files.includes(path),
+      path.endsWith('/') ? !files.some((file) => file.startsWith(path)) : !files.includes(path),
     );
     expect(missing).toEqual([]);
   });

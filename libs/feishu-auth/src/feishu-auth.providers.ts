@@ -7,6 +7,7 @@ import type { FeishuAuthModuleOptions } from './interfaces/feishu-auth-module-op
 import { FeishuTokenStore } from './interfaces/feishu-token-store.interface.js';
 import { FeishuAppAuthClient } from './oauth/feishu-app-auth.client.js';
 import { FeishuOAuthClient } from './oauth/feishu-oauth.client.js';
+import { FEISHU_APP_ACCESS_TOKEN_SOURCE } from './oauth/app-access-token.source.js';
 import { AppTokenManager } from './services/app-token.manager.js';
 import { FeishuClient } from './services/feishu.client.js';
 import { ManagedTokens } from './services/managed-tokens.js';
@@ -50,6 +51,7 @@ export const FEISHU_AUTH_CORE_PROVIDERS: Provider[] = [
   TokenStatusTracker,
   TokenRefresher,
   AppTokenManager,
+  { provide: FEISHU_APP_ACCESS_TOKEN_SOURCE, useExisting: AppTokenManager },
   UserTokenWriter,
   UserTokenManager,
   TokenService,

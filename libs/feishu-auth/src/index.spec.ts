@@ -17,6 +17,7 @@ const ENTRY_POINTS = [
       'FeishuAuthError',
       'FeishuAuthGuard',
       'FeishuAuthModule',
+      'FeishuBearerAuthenticator',
       'FeishuBudgetExceededError',
       'FeishuClient',
       'FeishuCodeGuard',

@@ -82,13 +82,15 @@ export { FeishuSessionService } from './session/feishu-session.service.js';
 export { type FeishuSessionReference } from './session/session-reference.cache.js';
 export type { FeishuSessionToken } from './interfaces/feishu-session-token.interface.js';
 export { FeishuLoginGuard } from './guards/feishu-login.guard.js';
-export { FeishuLoginException } from './guards/feishu-login.exception.js';
+export { FeishuLoginException } from './strategies/feishu-login.exception.js';
 export { FeishuCodeGuard } from './guards/feishu-code.guard.js';
 export { FeishuAuthGuard } from './guards/feishu-auth.guard.js';
+// A FeishuAuthGuard subclass with a constructor of its own passes it to super().
+export { FeishuBearerAuthenticator } from './guards/feishu-bearer.authenticator.js';
 export type {
   FeishuAuthContext,
   FeishuAuthenticatedRequest,
-} from './guards/feishu-auth.request.js';
+} from './interfaces/feishu-auth-request.interface.js';
 export type { FeishuHttpRequest, FeishuHttpResponse } from './http/feishu-http.adapter.js';
 export { FeishuUser } from './decorators/feishu-user.decorator.js';
 export { UserAccessToken } from './decorators/user-access-token.decorator.js';

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { notAuthenticatedException } from '../guards/feishu-auth-guard.messages.js';
-import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+import type { FeishuAuthenticatedRequest } from '../interfaces/feishu-auth-request.interface.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
 import { contextRequest } from './feishu-token-params.util.js';
 

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { notAuthenticatedException } from '../guards/feishu-auth-guard.messages.js';
-import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+import type { FeishuAuthenticatedRequest } from '../interfaces/feishu-auth-request.interface.js';
 import {
   contextRequest,
   getResolvedToken,

@@ -23,7 +23,10 @@ import {
   type FeishuTokenParamKind,
 } from '../decorators/feishu-token-params.util.js';
 import { AUTH_REFUSAL_REASONS, feishuUnauthorizedException } from './feishu-auth-guard.messages.js';
-import type { FeishuAuthContext, FeishuAuthenticatedRequest } from './feishu-auth.request.js';
+import type {
+  FeishuAuthContext,
+  FeishuAuthenticatedRequest,
+} from '../interfaces/feishu-auth-request.interface.js';
 import { FeishuBearerAuthenticator } from './feishu-bearer.authenticator.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
 

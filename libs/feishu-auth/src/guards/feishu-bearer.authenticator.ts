@@ -9,7 +9,7 @@ import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
 import { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
 import { FeishuOAuthClient } from '../oauth/feishu-oauth.client.js';
 import { AUTH_REFUSAL_REASONS, feishuUnauthorizedException } from './feishu-auth-guard.messages.js';
-import type { FeishuAuthContext } from './feishu-auth.request.js';
+import type { FeishuAuthContext } from '../interfaces/feishu-auth-request.interface.js';
 import { FeishuStrangerBudget } from './feishu-stranger.budget.js';
 
 /** Feishu user tokens are 1–2 KB; nothing legitimate comes near this. */
@@ -33,6 +33,8 @@ const REJECTED_TOKEN_KINDS: ReadonlySet<FeishuApiError['kind']> = new Set([
  * over its `strangerBudget` of tokens never seen before gets 429; a token Feishu refused is
  * remembered by hash and refused without asking again. Only a user this app holds tokens for is
  * let in, checked in the store on every request so a logout ends the user's tokens at once.
+ *
+ * @publicApi
  */
 @Injectable()
 export class FeishuBearerAuthenticator {

@@ -18,7 +18,7 @@ import {
   type FeishuSessionTransport,
 } from '../session/feishu-sign-in.service.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
-import { codeExchangeFailure, FeishuLoginException } from './feishu-login.exception.js';
+import { codeExchangeFailure, FeishuLoginException } from '../strategies/feishu-login.exception.js';
 import { FeishuStrangerBudget } from './feishu-stranger.budget.js';
 
 /** Feishu documents codes of `[A-Za-z0-9_-]` and tells clients to reserve 64 characters or more. */

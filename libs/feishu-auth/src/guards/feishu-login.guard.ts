@@ -19,9 +19,9 @@ import type {
   FeishuStateFailure,
 } from '../strategies/feishu-login-state.store.js';
 import { FeishuStrategy, type FeishuLoginResult } from '../strategies/feishu.strategy.js';
-import type { FeishuAuthenticatedRequest } from './feishu-auth.request.js';
+import type { FeishuAuthenticatedRequest } from '../interfaces/feishu-auth-request.interface.js';
 import { toGuardHttpException } from './feishu-guard-errors.util.js';
-import { codeExchangeFailure, FeishuLoginException } from './feishu-login.exception.js';
+import { codeExchangeFailure, FeishuLoginException } from '../strategies/feishu-login.exception.js';
 import { toLocalReturnPath } from './feishu-return-to.util.js';
 
 /** Feishu's callback query is a code and a state; anything near 4 KB is not one. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionContext } from '@nestjs/common';
 import { parseCookie } from 'cookie';
-import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+import type { FeishuAuthenticatedRequest } from '../interfaces/feishu-auth-request.interface.js';
 
 /**
  * What the library reads of a request, as Express (`Request`) and Fastify (`FastifyRequest`) both

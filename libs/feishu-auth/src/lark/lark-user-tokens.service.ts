@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import lark from '@larksuiteoapi/node-sdk';
-import type { FeishuAuthContext } from '../guards/feishu-auth.request.js';
+import type { FeishuAuthContext } from '../interfaces/feishu-auth-request.interface.js';
 import { ManagedTokens } from '../services/managed-tokens.js';
 import { larkUserRequiredMessage } from './feishu-lark.messages.js';
 import { LarkTokenOrigins } from './lark-token.origins.js';

@@ -7,7 +7,10 @@ import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
 import { FeishuHttpClient, type FeishuHttpRequest } from '../http/feishu-http.client.js';
 import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
 import type { FeishuTokenIssuer } from '../interfaces/feishu-token-store.interface.js';
-import { AppTokenManager } from '../services/app-token.manager.js';
+import {
+  FEISHU_APP_ACCESS_TOKEN_SOURCE,
+  type FeishuAppAccessTokenSource,
+} from './app-access-token.source.js';
 
 /** A user's tokens as any endpoint family returns them, normalised. */
 export interface FeishuUserTokenSet {
@@ -78,7 +81,7 @@ export class FeishuOAuthClient {
   constructor(
     @Inject(FEISHU_AUTH_OPTIONS) private readonly options: ResolvedFeishuAuthOptions,
     private readonly http: FeishuHttpClient,
-    private readonly appTokens: AppTokenManager,
+    @Inject(FEISHU_APP_ACCESS_TOKEN_SOURCE) private readonly appTokens: FeishuAppAccessTokenSource,
   ) {}
 
   /** The authorization code grant on `options.tokenEndpoint`. A code is single use: never retried once sent. */
@@ -154,7 +157,7 @@ export class FeishuOAuthClient {
         throw error;
       }
       // Refused before the code or refresh token was looked at, so sending it again is safe.
-      await this.appTokens.invalidate(this.appTokens.appKey(), appToken);
+      await this.appTokens.dropAppAccessToken(appToken);
       return this.sendOidcGrant(path, fields, await this.appTokens.getAppAccessToken());
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { FeishuConfigError } from '../feishu-auth.errors.js';
 import { FEISHU_AUTH_DEFAULTS } from './feishu-auth.defaults.js';
-import { resolveSession } from './session.options.js';
+import { prefixedCookieName, resolveSession } from './session.options.js';
 
 const SECRET = 'session-secret-of-32-characters!';
 
@@ -92,6 +92,17 @@ describe('resolveSession', () => {
     expect(resolveSession({ secret: SECRET, sameSite: 'none', secure: true })).toMatchObject({
       sameSite: 'none',
       secure: true,
+    });
+  });
+
+  describe('prefixedCookieName', () => {
+    it.each([
+      [{ secure: false, sameSite: 'lax' as const }, 'sid'],
+      [{ secure: true, sameSite: 'lax' as const }, '__Host-sid'],
+      [{ secure: true, sameSite: 'none' as const, domain: 'example.com' }, '__Secure-sid'],
+      [{ secure: false, sameSite: 'lax' as const, domain: 'example.com' }, 'sid'],
+    ])('should name a cookie with attributes %j %s', (attributes, expected) => {
+      expect(prefixedCookieName('sid', attributes)).toBe(expected);
     });
   });
 });

@@ -1,7 +1,23 @@
 import type { FeishuSessionOptions } from '../interfaces/feishu-auth-module-options.interface.js';
-import { prefixedCookieName, type FeishuCookieAttributes } from '../session/feishu-cookie.util.js';
 import { FEISHU_AUTH_DEFAULTS, FEISHU_AUTH_LIMITS } from './feishu-auth.defaults.js';
 import { configError, integer, isObject, resolveChoice } from './option-values.util.js';
+
+/** What every cookie the library sets has in common. */
+export interface FeishuCookieAttributes {
+  secure: boolean;
+  sameSite: 'lax' | 'strict' | 'none';
+  domain?: string;
+}
+
+/**
+ * The name a cookie is sent under: `__Host-<name>` when Secure without a Domain (the browser then
+ * refuses it from plain http, from a sub-domain and for another path), `__Secure-<name>` when
+ * Secure with a Domain, the bare name otherwise (plain-http development).
+ */
+export function prefixedCookieName(name: string, attributes: FeishuCookieAttributes): string {
+  if (!attributes.secure) return name;
+  return attributes.domain === undefined ? `__Host-${name}` : `__Secure-${name}`;
+}
 
 /** The session options after validation, with every default applied. */
 export interface ResolvedFeishuSessionOptions {

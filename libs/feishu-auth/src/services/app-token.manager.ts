@@ -11,6 +11,7 @@ import {
   type FeishuCachedToken,
   FeishuTokenStore,
 } from '../interfaces/feishu-token-store.interface.js';
+import type { FeishuAppAccessTokenSource } from '../oauth/app-access-token.source.js';
 import { FeishuAppAuthClient, type IssuedToken } from '../oauth/feishu-app-auth.client.js';
 import { SingleFlight } from '../utils/single-flight.util.js';
 import { quoteInput } from '../utils/log-input.util.js';
@@ -41,7 +42,7 @@ const SELF_BUILT_TENANT = 'internal';
  * Feishu's answers come from `FeishuAppAuthClient`. Internal; `TokenService` is the API.
  */
 @Injectable()
-export class AppTokenManager {
+export class AppTokenManager implements FeishuAppAccessTokenSource {
   private readonly logger = new Logger(AppTokenManager.name);
   private readonly memory = new Map<string, FeishuCachedToken>();
   private readonly loads = new SingleFlight<LoadedToken>();
@@ -58,6 +59,10 @@ export class AppTokenManager {
 
   async getAppAccessToken(): Promise<string> {
     return this.get(this.appKey());
+  }
+
+  async dropAppAccessToken(token: string): Promise<void> {
+    await this.invalidate(this.appKey(), token);
   }
 
   async getTenantAccessToken(tenantKey?: string): Promise<string> {

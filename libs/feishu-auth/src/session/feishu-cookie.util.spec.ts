@@ -1,11 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import {
-  appendSetCookie,
-  prefixedCookieName,
-  signValue,
-  unsignValue,
-} from './feishu-cookie.util.js';
+import { appendSetCookie, signValue, unsignValue } from './feishu-cookie.util.js';
 
 function nodeResponse(): ServerResponse {
   return new ServerResponse(new IncomingMessage(new Socket()));
@@ -39,15 +34,6 @@ describe('feishu cookie utilities', () => {
     expect(token.startsWith('session-id.')).toBe(true);
     expect(unsignValue(token, ['secret'], 'session-cookie')).toBeUndefined();
     expect(unsignValue(token, ['secret'], 'session-token')).toBe('session-id');
-  });
-
-  it.each([
-    [{ secure: false, sameSite: 'lax' as const }, 'sid'],
-    [{ secure: true, sameSite: 'lax' as const }, '__Host-sid'],
-    [{ secure: true, sameSite: 'none' as const, domain: 'example.com' }, '__Secure-sid'],
-    [{ secure: false, sameSite: 'lax' as const, domain: 'example.com' }, 'sid'],
-  ])('should name a cookie with attributes %j %s', (attributes, expected) => {
-    expect(prefixedCookieName('sid', attributes)).toBe(expected);
   });
 
   it('should set HttpOnly, SameSite, Path=/ and Max-Age, keeping other cookies', () => {

@@ -2,13 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { stringifySetCookie } from 'cookie';
 import { sign, unsign } from 'cookie-signature';
 import { setResponseCookie, type FeishuHttpResponse } from '../http/feishu-http.adapter.js';
-
-/** What every cookie the library sets has in common. */
-export interface FeishuCookieAttributes {
-  secure: boolean;
-  sameSite: 'lax' | 'strict' | 'none';
-  domain?: string;
-}
+import type { FeishuCookieAttributes } from '../options/session.options.js';
 
 /** 32 random bytes, base64url: session ids, browser bindings and login states. */
 export function randomId(): string {
@@ -46,16 +40,6 @@ export function unsignValue(
     }
   }
   return undefined;
-}
-
-/**
- * The name a cookie is sent under: `__Host-<name>` when Secure without a Domain (the browser then
- * refuses it from plain http, from a sub-domain and for another path), `__Secure-<name>` when
- * Secure with a Domain, the bare name otherwise (plain-http development).
- */
-export function prefixedCookieName(name: string, attributes: FeishuCookieAttributes): string {
-  if (!attributes.secure) return name;
-  return attributes.domain === undefined ? `__Host-${name}` : `__Secure-${name}`;
 }
 
 /** Adds a `Set-Cookie` header, keeping the ones already set (the session and the binding cookie). */

@@ -20,9 +20,9 @@ import {
   appendSetCookie,
   randomId,
   signValue,
-  type FeishuCookieAttributes,
   type FeishuSignedPurpose,
 } from './feishu-cookie.util.js';
+import type { FeishuCookieAttributes } from '../options/session.options.js';
 import { SessionReferenceCache, type FeishuSessionReference } from './session-reference.cache.js';
 
 /** Longest cookie or header value worth unsigning: a 43-char id plus its signature, with room to spare. */

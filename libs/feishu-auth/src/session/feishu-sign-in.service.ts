@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { FeishuAuthenticatedRequest } from '../guards/feishu-auth.request.js';
+import type { FeishuAuthenticatedRequest } from '../interfaces/feishu-auth-request.interface.js';
 import type { FeishuHttpRequest, FeishuHttpResponse } from '../http/feishu-http.adapter.js';
 import type { FeishuSessionToken } from '../interfaces/feishu-session-token.interface.js';
 import { FeishuOAuthClient } from '../oauth/feishu-oauth.client.js';

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import { HttpStatus } from '@nestjs/common';
-import { FeishuLoginException } from '../guards/feishu-login.exception.js';
+import { FeishuLoginException } from './feishu-login.exception.js';
 import type { FeishuTokenStore } from '../interfaces/feishu-token-store.interface.js';
 import { requestCookie, type PassportHttpRequest } from '../http/feishu-http.adapter.js';
-import {
-  appendSetCookie,
-  randomId,
-  type FeishuCookieAttributes,
-} from '../session/feishu-cookie.util.js';
+import { appendSetCookie, randomId } from '../session/feishu-cookie.util.js';
+import type { FeishuCookieAttributes } from '../options/session.options.js';
 import { FeishuLoginCookieCipher } from './feishu-login-cookie.js';
 import type { FeishuLoginFailureReason } from './feishu-login.messages.js';
 import {

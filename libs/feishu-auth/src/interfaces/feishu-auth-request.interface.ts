@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import type { FeishuProfile } from '../interfaces/feishu-profile.interface.js';
-import type { FeishuSessionToken } from '../interfaces/feishu-session-token.interface.js';
+import type { FeishuProfile } from './feishu-profile.interface.js';
+import type { FeishuSessionToken } from './feishu-session-token.interface.js';
 
 /**
  * Who `FeishuAuthGuard` let in, attached to the request as `request.feishu`.

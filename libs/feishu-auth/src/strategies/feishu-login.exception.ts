@@ -1,10 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { FeishuApiError } from '../feishu-auth.errors.js';
 import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
-import {
-  LOGIN_FAILURE_MESSAGES,
-  type FeishuLoginFailureReason,
-} from '../strategies/feishu-login.messages.js';
+import { LOGIN_FAILURE_MESSAGES, type FeishuLoginFailureReason } from './feishu-login.messages.js';
 
 /**
  * A login failure the client gets as 4xx JSON `{ statusCode, error, reason, message, hint? }`
