@@ -1,10 +1,6 @@
 import { FeishuEmulator } from './emulator.js';
 import type { FeishuEmulatorOptions } from './emulator.options.js';
-
-type Json = Record<string, unknown>;
-
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+import { basic, type Json } from './emulator.spec-harness.js';
 
 const statuses = async (count: number, call: () => Promise<{ status: number }>) => {
   const seen: number[] = [];

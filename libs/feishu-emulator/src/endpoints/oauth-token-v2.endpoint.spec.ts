@@ -1,6 +1,7 @@
 import { FeishuEmulator } from '../emulator.js';
 import {
   APP,
+  basic,
   emulatorPerTest,
   exchangeCode,
   type Json,
@@ -316,10 +317,9 @@ describe('POST /open-apis/authen/v2/oauth/token', () => {
   );
 
   it('should answer 20070 for Basic plus body client_secret', async () => {
-    const basic = Buffer.from(`${APP}:${SECRET}`).toString('base64');
     const response = await token(
       { grant_type: 'authorization_code', client_secret: SECRET, code: issue() },
-      { Authorization: `Basic ${basic}` },
+      { Authorization: basic(APP, SECRET) },
     );
     expect(response.body.code).toBe(20070);
   });
