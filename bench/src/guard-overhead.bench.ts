@@ -42,22 +42,29 @@ interface StoreRun {
 }
 
 interface MeAnswer {
+  openId: string;
+  name: string;
+  tenantKey: string;
   userTokenLength: number;
   tenantTokenLength: number;
 }
 
-/** Gives `/baseline` stand-in tokens of the sizes `/me` hashes, so both do the same handler work. */
+/**
+ * Gives `/baseline` `/me`'s profile strings and stand-in tokens of the sizes `/me` hashes, so both
+ * do the same handler work and send answers of the same size.
+ */
 async function matchBaselineToMe(instance: InstanceApp, cookie: string): Promise<void> {
   const me = (await (
     await fetch(`${instance.url}/me`, { headers: { cookie } })
   ).json()) as MeAnswer;
-  const sizes = { userTokenLength: me.userTokenLength, tenantTokenLength: me.tenantTokenLength };
-  const answer = await fetch(`${instance.url}/baseline/sizes`, {
+  const { openId, name, tenantKey, userTokenLength, tenantTokenLength } = me;
+  const shape = { openId, name, tenantKey, userTokenLength, tenantTokenLength };
+  const answer = await fetch(`${instance.url}/baseline/shape`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(sizes),
+    body: JSON.stringify(shape),
   });
-  if (answer.status !== 204) throw new Error(`baseline sizes refused: ${answer.status}`);
+  if (answer.status !== 204) throw new Error(`baseline shape refused: ${answer.status}`);
 }
 
 /** Calls of every command since the last `CONFIG RESETSTAT`, from `INFO commandstats`. */
@@ -213,7 +220,7 @@ export async function guardOverhead(redis: RedisServer): Promise<Section> {
         'the rounds (failed: the sum). `/me` is behind `FeishuAuthGuard` with `@FeishuUser()`, ' +
         '`@UserAccessToken()` and `@TenantAccessToken()` and hashes the two tokens into its answer; ' +
         '`/baseline` does the same handler work (the same hashing of stand-in strings of the same ' +
-        "sizes, the same answer) without the guard. CPU: the app process's `process.cpuUsage()` " +
+        "sizes, the same profile strings, an answer of the same size) without the guard. CPU: the app process's `process.cpuUsage()` " +
         "(user + system) over the round, divided by the requests; the guard's cost is the difference " +
         'of the two routes, far less noisy on a shared machine than the req/s ratio. Redis commands ' +
         "per request: `INFO commandstats` calls over the round (the scheduler's ticks included). " +
