@@ -5,6 +5,7 @@ import type { FeishuEmulator } from '@feishu-auth/emulator';
 import {
   FeishuAppTicketUnavailableError,
   FeishuAuthModule,
+  FeishuTokenRefError,
   type FeishuAuthModuleOptions,
   TokenService,
 } from '@feishu-auth/nestjs';
@@ -202,12 +203,12 @@ describe('FeishuLarkModule: the official SDK on TokenService (e2e, emulator)', (
       expect(result.data?.open_id).toBe(user.openId);
     });
 
-    it('should refuse a request without a signed-in user with a TypeError', async () => {
+    it('should refuse a request without a signed-in user with a typed library error', async () => {
       const app = await start();
+      const refused = app.get(LarkUserTokens).withUser({});
 
-      await expect(app.get(LarkUserTokens).withUser({})).rejects.toThrow(
-        /request\.feishu is missing/,
-      );
+      await expect(refused).rejects.toBeInstanceOf(FeishuTokenRefError);
+      await expect(refused).rejects.toThrow(/request\.feishu is missing/);
     });
 
     it('should refresh a user token Feishu revoked and retry the user call once', async () => {

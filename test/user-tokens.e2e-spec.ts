@@ -3,6 +3,7 @@ import {
   FeishuApiError,
   FeishuClient,
   FeishuReauthRequiredError,
+  FeishuTokenRefError,
   FeishuTokenStore,
   TokenService,
   toFeishuHttpException,
@@ -64,6 +65,21 @@ describe('TokenService user tokens (e2e, emulator)', () => {
         openId,
       });
     expect(me.calendars).toHaveLength(1);
+  });
+
+  it.each([
+    ["a user token without the user's openId", { token: 'user' as const }],
+    ['an unknown token kind', { token: 'bot' as unknown as 'user', openId: 'ou_1' }],
+  ])('should refuse %s with a typed library error and call nobody', async (_case, ref) => {
+    const nest = await start();
+    const before = { ...fixture.emulator.stats() };
+
+    const refused = nest
+      .get(FeishuClient)
+      .request('GET', '/open-apis/calendar/v4/calendars/primary', ref);
+
+    await expect(refused).rejects.toBeInstanceOf(FeishuTokenRefError);
+    expect(fixture.emulator.stats()).toEqual(before);
   });
 
   it('should delete the record and require a new sign-in when the refresh token is dead', async () => {

@@ -185,3 +185,18 @@ export class FeishuTenantKeyRequiredError extends FeishuAuthError {
     this.name = 'FeishuTenantKeyRequiredError';
   }
 }
+
+/**
+ * A call named a token the library cannot serve: a user token without the user's openId
+ * (`FeishuClient` / `ManagedTokens` with `token: 'user'`, `LarkUserTokens.withUser()` on a route no
+ * `FeishuAuthGuard` let the user through), or a `token` kind other than `'tenant'`, `'user'` and
+ * `'app'`. A bug in the caller, answered 500.
+ *
+ * @publicApi
+ */
+export class FeishuTokenRefError extends FeishuAuthError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeishuTokenRefError';
+  }
+}

@@ -42,6 +42,7 @@ const LIBRARY_ERRORS: [string, errors.FeishuAuthError, number | undefined][] = [
     new errors.FeishuTenantKeyRequiredError('No tenant.'),
     undefined,
   ],
+  ['FeishuTokenRefError', new errors.FeishuTokenRefError('No user.'), undefined],
 ];
 
 describe('FeishuAuthError', () => {

@@ -33,6 +33,7 @@ const ENTRY_POINTS = [
       'FeishuSessionService',
       'FeishuStoreUnavailableError',
       'FeishuTenantKeyRequiredError',
+      'FeishuTokenRefError',
       'FeishuTokenStore',
       'FeishuUser',
       'InMemoryTokenStore',

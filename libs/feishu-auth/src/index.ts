@@ -62,6 +62,7 @@ export {
   FeishuReauthRequiredError,
   FeishuStoreUnavailableError,
   FeishuTenantKeyRequiredError,
+  FeishuTokenRefError,
   type FeishuApiErrorDetails,
   type FeishuErrorKind,
 } from './feishu-auth.errors.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import lark from '@larksuiteoapi/node-sdk';
+import { FeishuTokenRefError } from '../feishu-auth.errors.js';
 import type { FeishuAuthContext } from '../interfaces/feishu-auth-request.interface.js';
 import { ManagedTokens } from '../services/managed-tokens.js';
 import { larkUserRequiredMessage } from './feishu-lark.messages.js';
@@ -49,7 +50,7 @@ function openIdOf(user: LarkUserSubject): string {
         ? user.openId
         : (user as { feishu?: FeishuAuthContext }).feishu?.openId;
   if (typeof openId !== 'string' || openId.length === 0) {
-    throw new TypeError(larkUserRequiredMessage());
+    throw new FeishuTokenRefError(larkUserRequiredMessage());
   }
   return openId;
 }

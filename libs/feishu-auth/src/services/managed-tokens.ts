@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { FeishuTokenRefError } from '../feishu-auth.errors.js';
 import { feishuCodeMeaning } from '../http/feishu-error-codes.js';
 import {
   type FeishuCachedToken,
@@ -34,7 +35,7 @@ export class ManagedTokens {
     return feishuCodeMeaning(code)?.recover === 'fresh-token';
   }
 
-  get(ref: FeishuTokenRef): Promise<string> {
+  async get(ref: FeishuTokenRef): Promise<string> {
     switch (ref.token) {
       case 'tenant':
         return this.appTokens.getTenantAccessToken(ref.tenantKey);
@@ -43,12 +44,12 @@ export class ManagedTokens {
       case 'user':
         return this.userTokens.getUserAccessToken(requireOpenId(ref.openId));
       default:
-        throw new TypeError(`Feishu token must be 'tenant', 'user' or 'app'.`);
+        throw new FeishuTokenRefError(`Feishu token must be 'tenant', 'user' or 'app'.`);
     }
   }
 
   /** Drops `token` if it is still the cached one (a token another caller renewed is kept). */
-  invalidate(ref: FeishuTokenRef, token: string): Promise<void> {
+  async invalidate(ref: FeishuTokenRef, token: string): Promise<void> {
     switch (ref.token) {
       case 'tenant':
         return this.appTokens.invalidate(this.appTokens.tenantKey(ref.tenantKey), token);
@@ -63,7 +64,7 @@ export class ManagedTokens {
    * The app or tenant token as the shared store holds it (any instance may have fetched it), without
    * renewing it or calling Feishu: for health checks.
    */
-  stored(
+  async stored(
     ref: Omit<FeishuTokenRef, 'openId'> & { token: 'app' | 'tenant' },
   ): Promise<FeishuCachedToken | undefined> {
     const scoped =
@@ -80,7 +81,7 @@ export class ManagedTokens {
 
 function requireOpenId(openId: string | undefined): string {
   if (typeof openId !== 'string' || openId.length === 0) {
-    throw new TypeError(`Feishu token 'user' needs the user's openId.`);
+    throw new FeishuTokenRefError(`Feishu token 'user' needs the user's openId.`);
   }
   return openId;
 }
