@@ -54,12 +54,14 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
   });
 
   it('should renew tenant tokens before they expire so callers never wait after the first', async () => {
-    // The emulator scales Feishu's 30-minute reuse rule to min(1800 s, lifetime / 4): 1 s here,
-    // so renewing at the 1 s margin gets a new token, as renewing at 30 min does on Feishu.
-    fixture.emulator.setTokenLifetimes({ appToken: 4 });
+    // The emulator scales Feishu's 30-minute reuse rule to min(1800 s, lifetime / 4): 2 s here,
+    // so renewing at the 2 s margin gets a new token, as renewing at 30 min does on Feishu. The
+    // token is served until 1 s (margin / 2) is left: a renewal has that long to come back before a
+    // caller would wait, room enough for a machine busy with other suites.
+    fixture.emulator.setTokenLifetimes({ appToken: 8 });
     // No HTTP-level retries: each upstream call is then one renewal attempt, counted below.
     const options = emulatorOptions(fixture.emulator, {
-      refresh: { intervalMs: 50, appTokenMarginSeconds: 1 },
+      refresh: { intervalMs: 50, appTokenMarginSeconds: 2 },
     });
     const app = await fixture.startApp({ ...options, http: { ...options.http, retries: 0 } });
     const tokens = app.get(TokenService);
@@ -68,7 +70,7 @@ describe('TokenService app and tenant tokens (e2e, emulator)', () => {
     const seen = new Set<string>();
     let callers = 0;
 
-    const until = Date.now() + 5_000;
+    const until = Date.now() + 7_500; // one renewal, about 6 s in
     while (Date.now() < until) {
       seen.add(await tokens.getTenantAccessToken());
       await client.request('GET', `/open-apis/contact/v3/users/${user.openId}`, {
